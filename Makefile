@@ -1,0 +1,53 @@
+# Two commands matter on a fresh machine: `make demo` and `make test`.
+# Everything is installed from uv.lock into .venv; uv itself is bootstrapped
+# into .tools with the machine's python3.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+VENV_BIN := .venv/bin
+
+.PHONY: demo test lint typecheck layers pytest bench setup setup-bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+.venv/.synced-dev: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --group dev
+	touch $@
+
+.venv/.synced-bench: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --group dev --group bench
+	touch $@ .venv/.synced-dev
+
+setup: .venv/.synced-dev
+
+setup-bench: .venv/.synced-bench
+
+demo: setup
+	$(VENV_BIN)/python -m pivault.demo
+
+lint: setup
+	$(VENV_BIN)/ruff check src tests bench
+	$(VENV_BIN)/ruff format --check src tests bench
+
+typecheck: setup
+	$(VENV_BIN)/mypy
+
+layers: setup
+	$(VENV_BIN)/lint-imports
+
+pytest: setup
+	$(VENV_BIN)/python -m pytest
+
+test: lint typecheck layers pytest
+
+bench: setup-bench
+	$(VENV_BIN)/python -m bench
+
+clean:
+	rm -rf .venv $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
