@@ -20,13 +20,14 @@ $(UV):
 	$(UV) sync --frozen --group dev
 	touch $@
 
-.venv/.synced-bench: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --group dev --group bench
-	touch $@ .venv/.synced-dev
+# The benchmark environment is separate: Presidio and spaCy never enter .venv.
+.venv-bench/.synced: uv.lock pyproject.toml | $(UV)
+	UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --frozen --group dev --group bench
+	touch $@
 
 setup: .venv/.synced-dev
 
-setup-bench: .venv/.synced-bench
+setup-bench: .venv-bench/.synced
 
 demo: setup
 	$(VENV_BIN)/python -m pivault.demo
@@ -47,7 +48,7 @@ pytest: setup
 test: lint typecheck layers pytest
 
 bench: setup-bench
-	$(VENV_BIN)/python -m bench
+	.venv-bench/bin/python -m bench
 
 clean:
-	rm -rf .venv $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .venv .venv-bench $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

@@ -19,6 +19,7 @@ feature or the field, never what was in it.
     │   ├── UndeclaredFieldError ........ a field outside the feature's declared categories
     │   └── ConsentRequiredError ........ sensitive or consent-based data without consent
     ├── ValueValidationError ............ a value is not valid for its category
+    ├── InvalidArgumentError ............ a malformed name (actor, subject id) or option
     ├── MasterKeyError .................. master key missing, unreadable or not the vault's
     ├── DecryptionError ................. any failure to decrypt (deliberately opaque)
     ├── SubjectErasedError .............. the person's account was cancelled (crypto-shredded)
@@ -39,6 +40,7 @@ __all__ = [
     "DecryptionError",
     "DetectionError",
     "ImageError",
+    "InvalidArgumentError",
     "MasterKeyError",
     "PivaultError",
     "PolicyError",
@@ -210,6 +212,12 @@ class ValueValidationError(PivaultError):
         self.category = category
         self.problem = problem
         super().__init__(f"invalid value for {category!r}: {problem}")
+
+
+class InvalidArgumentError(PivaultError):
+    """Raised for a malformed argument such as an actor name or a subject id."""
+
+    code = "invalid_argument"
 
 
 class MasterKeyError(PivaultError):

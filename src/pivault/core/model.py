@@ -1,0 +1,256 @@
+"""The policy model: data categories, purposes, features and rules.
+
+Pure data, no I/O. A :class:`Policy` is built by :mod:`pivault.core.policy_parse`
+from a YAML file and resolved once (hierarchy, inheritance, rule coverage), so
+the hot paths (:mod:`pivault.core.decide`) are plain dictionary lookups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+LANGS = ("zh-CN", "en")
+
+
+class Source(StrEnum):
+    """Where a category's values come from (the seed's 1.1 / 1.2 / 1.3)."""
+
+    PROVIDED = "provided"
+    OBSERVED = "observed"
+    FROM_OTHERS = "from_others"
+
+
+SOURCE_CLAUSE = {Source.PROVIDED: "1.1", Source.OBSERVED: "1.2", Source.FROM_OTHERS: "1.3"}
+
+
+class SensitiveKind(StrEnum):
+    """PIPL Art. 28 kinds of sensitive personal information (GB/T 35273-2020 Annex B)."""
+
+    BIOMETRICS = "biometrics"
+    WHEREABOUTS = "whereabouts"
+    FINANCIAL_ACCOUNT = "financial_account"
+    CONTACTS = "contacts"
+    COMMUNICATION_RECORDS = "communication_records"
+    MINORS = "minors"
+    MEDICAL = "medical"
+    RELIGION = "religion"
+    SPECIFIC_IDENTITY = "specific_identity"
+
+
+class Basis(StrEnum):
+    """Legal basis of a purpose (PIPL Art. 13)."""
+
+    NECESSARY = "necessary"
+    CONSENT = "consent"
+
+
+class ConsentStyle(StrEnum):
+    """How consent to a consent-based purpose is collected."""
+
+    #: Nothing happens until the person opts in (PIPL Art. 14, 29).
+    SEPARATE = "separate"
+    #: On by default with a refusal as easy as the grant (PIPL Art. 24 for ads).
+    OPT_OUT = "opt_out"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in every supported language."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh-CN" else self.en
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh-CN": self.zh, "en": self.en}
+
+
+EMPTY_TEXT = Text("", "")
+
+
+@dataclass(frozen=True)
+class ValueType:
+    """A category's value type and its validation options."""
+
+    name: str
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    max_bytes: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name}
+        if self.max_length is not None:
+            out["max_length"] = self.max_length
+        if self.choices:
+            out["choices"] = list(self.choices)
+        if self.max_bytes is not None:
+            out["max_bytes"] = self.max_bytes
+        return out
+
+
+@dataclass(frozen=True)
+class Transform:
+    """A minimisation transform applied on collection, with its parameters."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, **dict(self.params)}
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long values are kept: an ISO-8601 duration or the account's lifetime."""
+
+    iso: str
+    seconds: int | None  # None means "for the lifetime of the account"
+
+    @property
+    def account_lifetime(self) -> bool:
+        return self.seconds is None
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A position in the policy file (1-based line and column)."""
+
+    file: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Category:
+    """A data category. Leaves (with a ``value_type``) hold values; parents group them."""
+
+    key: str
+    label: Text
+    description: Text
+    clauses: tuple[str, ...]
+    source: Source
+    sensitive: SensitiveKind | None
+    #: The category whose separate consent covers this one (itself or an ancestor).
+    sensitive_item: str | None
+    value_type: ValueType | None
+    retention: Retention | None
+    transform: Transform | None
+    lookup: bool
+    linkable: bool
+    fides: str
+    pos: Pos
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.value_type is not None
+
+    @property
+    def parent(self) -> str | None:
+        return self.key.rsplit(".", 1)[0] if "." in self.key else None
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """A purpose of use (the seed's 2.1–2.8, cross-service use, analytics)."""
+
+    key: str
+    clause: str
+    label: Text
+    description: Text
+    basis: Basis
+    consent: ConsentStyle | None
+    fides_use: str
+    #: False for purposes whose data must never be joined with identity (analytics).
+    joins_identity: bool
+    pos: Pos
+
+    @property
+    def needs_consent(self) -> bool:
+        return self.basis is Basis.CONSENT
+
+
+@dataclass(frozen=True)
+class Feature:
+    """An app feature: the categories it collects and the purposes it serves."""
+
+    key: str
+    label: Text
+    description: Text
+    requires: tuple[str, ...]
+    optional: tuple[str, ...]
+    purposes: tuple[str, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Purposes ``purpose`` may use ``categories`` (a parent covers its children)."""
+
+    purpose: str
+    categories: tuple[str, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A resolved policy. Build it with :func:`pivault.core.policy_parse.parse_policy`."""
+
+    source_name: str
+    version: str
+    effective_date: str
+    name: Text
+    intro: Text
+    categories: Mapping[str, Category]
+    purposes: Mapping[str, Purpose]
+    features: Mapping[str, Feature]
+    rules: tuple[Rule, ...]
+    #: Resolved: leaf category -> purposes that a rule lets use it.
+    allowed: Mapping[str, frozenset[str]]
+    #: Resolved: feature -> leaf categories it may collect (required ∪ optional).
+    feature_fields: Mapping[str, frozenset[str]]
+    #: Resolved: feature -> leaf categories it requires.
+    feature_required: Mapping[str, frozenset[str]]
+
+    # ---- navigation -------------------------------------------------------
+    def leaves(self) -> Iterator[Category]:
+        return (c for c in self.categories.values() if c.is_leaf)
+
+    def leaf_keys_under(self, key: str) -> list[str]:
+        """The leaf categories at or below ``key``."""
+        prefix = key + "."
+        return [
+            k
+            for k, c in self.categories.items()
+            if c.is_leaf and (k == key or k.startswith(prefix))
+        ]
+
+    def consent_items(self) -> dict[str, str]:
+        """Every consent item: consent-based purposes and sensitive categories -> kind."""
+        items: dict[str, str] = {}
+        for p in self.purposes.values():
+            if p.needs_consent:
+                items[p.key] = "purpose"
+        for c in self.categories.values():
+            if c.sensitive is not None and c.sensitive_item == c.key:
+                items[c.key] = "sensitive_category"
+        return items
+
+    def consent_default(self, item: str) -> bool:
+        """Whether an item counts as granted before the person says anything."""
+        purpose = self.purposes.get(item)
+        return purpose is not None and purpose.consent is ConsentStyle.OPT_OUT
+
+    def features_needing(self, item: str) -> list[str]:
+        """Features that stop working when consent item ``item`` is refused."""
+        from pivault.core.decide import feature_missing_consents  # local: avoids a cycle
+
+        return [
+            f
+            for f in self.features
+            if item in feature_missing_consents(self, f, frozenset(self.consent_items()) - {item})
+        ]

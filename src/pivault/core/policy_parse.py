@@ -1,0 +1,566 @@
+"""Build a :class:`~pivault.core.model.Policy` from policy YAML text.
+
+Structural problems (unknown keys, wrong types, unknown references) are all
+collected and raised together as one :class:`PolicyError`, each with its
+``file:line:col``. Consistency checks that need the whole resolved policy live
+in :mod:`pivault.core.policy_check`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pivault.core.errors import PolicyError, PolicyProblem, did_you_mean
+from pivault.core.model import (
+    EMPTY_TEXT,
+    LANGS,
+    Basis,
+    Category,
+    ConsentStyle,
+    Feature,
+    Policy,
+    Pos,
+    Purpose,
+    Retention,
+    Rule,
+    SensitiveKind,
+    Source,
+    Text,
+    Transform,
+    ValueType,
+)
+from pivault.core.yaml_located import LList, Loc, LMap, load_located
+
+#: Every key the policy format knows, per section. docs/policy.md documents each one.
+TOP_KEYS = (
+    "pivault_policy",
+    "version",
+    "effective_date",
+    "name",
+    "intro",
+    "categories",
+    "purposes",
+    "features",
+    "rules",
+)
+CATEGORY_KEYS = (
+    "label",
+    "description",
+    "clauses",
+    "source",
+    "sensitive",
+    "type",
+    "max_length",
+    "max_bytes",
+    "choices",
+    "retention",
+    "minimise",
+    "lookup",
+    "linkable",
+    "fides",
+)
+PURPOSE_KEYS = (
+    "clause",
+    "label",
+    "description",
+    "basis",
+    "consent",
+    "fides_use",
+    "joins_identity",
+)
+FEATURE_KEYS = ("label", "description", "requires", "optional", "purposes")
+RULE_KEYS = ("purpose", "categories")
+
+VALUE_TYPES = (
+    "text",
+    "phone",
+    "email",
+    "image",
+    "geo_point",
+    "ip",
+    "enum",
+    "json",
+    "integer",
+    "boolean",
+    "datetime",
+    "device_id",
+    "biometric_template",
+    "blinded_tokens",
+)
+#: Transform -> value types it applies to.
+TRANSFORMS: dict[str, tuple[str, ...]] = {
+    "truncate_ip": ("ip",),
+    "coarsen_location": ("geo_point",),
+    "strip_exif_location": ("image",),
+    "pseudonymise": ("device_id", "text"),
+    "redact_text": ("text",),
+}
+TRANSFORM_PARAMS: dict[str, tuple[str, ...]] = {
+    "truncate_ip": ("ipv4_prefix", "ipv6_prefix"),
+    "coarsen_location": ("decimals",),
+    "strip_exif_location": ("keep_location_as",),
+    "pseudonymise": (),
+    "redact_text": ("entities",),
+}
+ACCOUNT_LIFETIME = "account_lifetime"
+SUPPORTED_FORMAT = 1
+
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+_CLAUSE_RE = re.compile(r"^(1\.[1-3](\.[1-3])?(\([1-5]\))?|2\.[1-8]|cross_service|analytics|P[1-6])$")
+_DURATION_RE = re.compile(
+    r"^P(?!$)(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+)S)?)?$"
+)
+
+
+def parse_duration(iso: str) -> int | None:
+    """Seconds in an ISO-8601 duration (a year is 365 days, a month 30), or None if malformed."""
+    m = _DURATION_RE.match(iso)
+    if not m:
+        return None
+    g = {k: int(v) if v else 0 for k, v in m.groupdict().items()}
+    days = g["y"] * 365 + g["mo"] * 30 + g["w"] * 7 + g["d"]
+    return ((days * 24 + g["h"]) * 60 + g["mi"]) * 60 + g["s"]
+
+
+class _Builder:
+    def __init__(self, filename: str) -> None:
+        self.file = filename
+        self.problems: list[PolicyProblem] = []
+
+    def problem(self, loc: Loc, message: str) -> None:
+        self.problems.append(PolicyProblem(self.file, loc.line, loc.col, message))
+
+    def pos(self, loc: Loc) -> Pos:
+        return Pos(self.file, loc.line, loc.col)
+
+    # ---- generic field readers ------------------------------------------
+    def mapping(self, value: Any, loc: Loc, what: str) -> LMap | None:
+        if not isinstance(value, LMap):
+            self.problem(loc, f"{what} must be a mapping")
+            return None
+        return value
+
+    def known_keys(self, m: LMap, allowed: tuple[str, ...], what: str) -> None:
+        for key in m:
+            if key not in allowed:
+                self.problem(
+                    m.key_locs[key],
+                    f"unknown key {key!r} in {what}{did_you_mean(key, allowed)}; "
+                    f"valid keys: {', '.join(allowed)}",
+                )
+
+    def text(self, m: LMap, key: str, what: str, required: bool = True) -> Text:
+        if key not in m:
+            if required:
+                self.problem(m.loc, f"{what} needs {key!r} with zh-CN and en texts")
+            return EMPTY_TEXT
+        value = m[key]
+        loc = m.value_locs[key]
+        if not isinstance(value, LMap):
+            self.problem(loc, f"{what}.{key} must map each language (zh-CN, en) to a text")
+            return EMPTY_TEXT
+        for lang in value:
+            if lang not in LANGS:
+                self.problem(
+                    value.key_locs[lang],
+                    f"unknown language {lang!r}{did_you_mean(lang, LANGS)}; valid: zh-CN, en",
+                )
+        texts: dict[str, str] = {}
+        for lang in LANGS:
+            t = value.get(lang)
+            if not isinstance(t, str) or not t.strip():
+                self.problem(loc, f"{what}.{key} needs a non-empty {lang} text")
+                texts[lang] = ""
+            else:
+                texts[lang] = t.strip()
+        return Text(texts["zh-CN"], texts["en"])
+
+    def string(self, m: LMap, key: str, what: str) -> str | None:
+        value = m.get(key)
+        if key in m and not isinstance(value, str):
+            self.problem(m.value_locs[key], f"{what}.{key} must be a text")
+            return None
+        return value
+
+    def choice(self, m: LMap, key: str, what: str, choices: tuple[str, ...]) -> str | None:
+        value = self.string(m, key, what)
+        if value is not None and value not in choices:
+            self.problem(
+                m.value_locs[key],
+                f"{what}.{key}: {value!r} is not one of {', '.join(choices)}"
+                f"{did_you_mean(value, choices)}",
+            )
+            return None
+        return value
+
+    def boolean(self, m: LMap, key: str, what: str, default: bool) -> bool:
+        if key not in m:
+            return default
+        if not isinstance(m[key], bool):
+            self.problem(m.value_locs[key], f"{what}.{key} must be true or false")
+            return default
+        return bool(m[key])
+
+    def str_list(self, m: LMap, key: str, what: str) -> list[tuple[str, Loc]]:
+        if key not in m:
+            return []
+        value = m[key]
+        if not isinstance(value, LList):
+            self.problem(m.value_locs[key], f"{what}.{key} must be a list")
+            return []
+        out: list[tuple[str, Loc]] = []
+        for item, loc in zip(value, value.item_locs, strict=True):
+            if not isinstance(item, str):
+                self.problem(loc, f"{what}.{key} items must be texts")
+            else:
+                out.append((item, loc))
+        return out
+
+
+def parse_policy(text: str, filename: str = "<policy>") -> Policy:
+    """Parse and resolve a policy; raise :class:`PolicyError` listing every problem."""
+    doc = load_located(text, filename)
+    b = _Builder(filename)
+    root = b.mapping(doc, Loc(1, 1), "the policy file")
+    if root is None:
+        raise PolicyError(b.problems)
+    b.known_keys(root, TOP_KEYS, "the policy file")
+    fmt = root.get("pivault_policy")
+    if fmt != SUPPORTED_FORMAT:
+        b.problem(
+            root.value_locs.get("pivault_policy", root.loc),
+            f"pivault_policy must be {SUPPORTED_FORMAT} (the policy format version)",
+        )
+    version = root.get("version")
+    if not isinstance(version, str | int | float) or isinstance(version, bool):
+        b.problem(root.value_locs.get("version", root.loc), "version must be set, e.g. '2026.1'")
+        version = ""
+    effective = root.get("effective_date")
+    if not (isinstance(effective, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", effective)):
+        b.problem(
+            root.value_locs.get("effective_date", root.loc),
+            "effective_date must be a date written YYYY-MM-DD (quote it)",
+        )
+        effective = ""
+    name = b.text(root, "name", "the policy")
+    intro = b.text(root, "intro", "the policy")
+
+    categories = _categories(b, root)
+    purposes = _purposes(b, root)
+    features = _features(b, root, categories, purposes)
+    rules = _rules(b, root, categories, purposes)
+    if b.problems:
+        raise PolicyError(b.problems)
+
+    allowed: dict[str, set[str]] = {c.key: set() for c in categories.values() if c.is_leaf}
+    for rule in rules:
+        for cat in rule.categories:
+            for leaf in _leaves_under(categories, cat):
+                allowed[leaf].add(rule.purpose)
+    feature_fields = {
+        f.key: frozenset(leaf for c in f.requires + f.optional for leaf in _leaves_under(categories, c))
+        for f in features.values()
+    }
+    feature_required = {
+        f.key: frozenset(leaf for c in f.requires for leaf in _leaves_under(categories, c))
+        for f in features.values()
+    }
+    return Policy(
+        source_name=filename,
+        version=str(version),
+        effective_date=str(effective),
+        name=name,
+        intro=intro,
+        categories=categories,
+        purposes=purposes,
+        features=features,
+        rules=tuple(rules),
+        allowed={k: frozenset(v) for k, v in allowed.items()},
+        feature_fields=feature_fields,
+        feature_required=feature_required,
+    )
+
+
+def _leaves_under(categories: dict[str, Category], key: str) -> list[str]:
+    prefix = key + "."
+    return [
+        k for k, c in categories.items() if c.is_leaf and (k == key or k.startswith(prefix))
+    ]
+
+
+def _section(b: _Builder, root: LMap, key: str) -> LMap:
+    value = root.get(key)
+    if value is None:
+        b.problem(root.loc, f"the policy needs a {key!r} section")
+        empty = LMap()
+        empty.loc, empty.key_locs, empty.value_locs = root.loc, {}, {}
+        return empty
+    m = b.mapping(value, root.value_locs[key], key)
+    if m is None:
+        empty = LMap()
+        empty.loc, empty.key_locs, empty.value_locs = root.loc, {}, {}
+        return empty
+    return m
+
+
+def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
+    section = _section(b, root, "categories")
+    out: dict[str, Category] = {}
+    # Parents come before children when sorted by depth, so inheritance can look up.
+    for key in sorted(section, key=lambda k: (k.count("."), list(section).index(k))):
+        kloc = section.key_locs[key]
+        what = f"category {key!r}"
+        m = b.mapping(section[key], section.value_locs[key], what)
+        if m is None:
+            continue
+        if not _KEY_RE.match(key):
+            b.problem(kloc, f"{what}: keys are lower_snake_case words joined by dots")
+        b.known_keys(m, CATEGORY_KEYS, what)
+        parent_key = key.rsplit(".", 1)[0] if "." in key else None
+        parent = out.get(parent_key) if parent_key else None
+        if parent_key and parent is None:
+            b.problem(kloc, f"{what}: its parent category {parent_key!r} is not declared")
+        if parent is not None and parent.is_leaf:
+            b.problem(kloc, f"{what}: its parent {parent_key!r} has a type, so it cannot have children")
+
+        clauses = [c for c, _ in b.str_list(m, "clauses", what)]
+        for c, loc in b.str_list(m, "clauses", what):
+            if not _CLAUSE_RE.match(c):
+                b.problem(loc, f"{what}: {c!r} is not a clause of the policy (1.1.1 … 1.3, 2.1 … 2.8)")
+        source_name = b.choice(m, "source", what, tuple(s.value for s in Source))
+        source = Source(source_name) if source_name else (parent.source if parent else None)
+        if source is None:
+            b.problem(kloc, f"{what} needs a source: provided, observed or from_others")
+            source = Source.PROVIDED
+
+        sensitive_name = b.choice(m, "sensitive", what, tuple(s.value for s in SensitiveKind))
+        if "sensitive" in m and m["sensitive"] is False:
+            b.problems.pop()  # `sensitive: false` is a fine explicit no
+            sensitive_name = None
+        sensitive: SensitiveKind | None
+        if sensitive_name:
+            sensitive, sensitive_item = SensitiveKind(sensitive_name), key
+        elif parent is not None and parent.sensitive is not None:
+            sensitive, sensitive_item = parent.sensitive, parent.sensitive_item
+        else:
+            sensitive, sensitive_item = None, None
+
+        value_type = _value_type(b, m, what)
+        retention = _retention(b, m, what)
+        if retention is None and parent is not None:
+            retention = parent.retention
+        transform = _transform(b, m, what, value_type)
+        fides = b.string(m, "fides", what) or (parent.fides if parent else "")
+        if value_type is not None and not fides:
+            b.problem(kloc, f"{what} needs a fides data-category key, e.g. user.contact.phone_number")
+        lookup = b.boolean(m, "lookup", what, False)
+        if lookup and value_type is None:
+            b.problem(m.value_locs["lookup"], f"{what}: only categories with a type can be looked up")
+        out[key] = Category(
+            key=key,
+            label=b.text(m, "label", what),
+            description=b.text(m, "description", what, required=False),
+            clauses=tuple(clauses) or (parent.clauses if parent else ()),
+            source=source,
+            sensitive=sensitive,
+            sensitive_item=sensitive_item,
+            value_type=value_type,
+            retention=retention,
+            transform=transform,
+            lookup=lookup,
+            linkable=b.boolean(m, "linkable", what, parent.linkable if parent else True),
+            fides=fides,
+            pos=b.pos(kloc),
+        )
+    return dict(sorted(out.items(), key=lambda kv: list(section).index(kv[0])))
+
+
+def _value_type(b: _Builder, m: LMap, what: str) -> ValueType | None:
+    name = b.choice(m, "type", what, VALUE_TYPES)
+    for opt in ("max_length", "max_bytes", "choices"):
+        if opt in m and name is None and "type" not in m:
+            b.problem(m.key_locs[opt], f"{what}: {opt} needs a type")
+    if name is None:
+        return None
+    max_length = m.get("max_length")
+    if max_length is not None and (not isinstance(max_length, int) or max_length <= 0):
+        b.problem(m.value_locs["max_length"], f"{what}.max_length must be a positive integer")
+        max_length = None
+    max_bytes = m.get("max_bytes")
+    if max_bytes is not None and (not isinstance(max_bytes, int) or max_bytes <= 0):
+        b.problem(m.value_locs["max_bytes"], f"{what}.max_bytes must be a positive integer")
+        max_bytes = None
+    choices = tuple(c for c, _ in b.str_list(m, "choices", what))
+    if name == "enum" and not choices:
+        b.problem(m.value_locs["type"], f"{what}: an enum needs choices")
+    if choices and name != "enum":
+        b.problem(m.key_locs["choices"], f"{what}: choices apply only to type enum")
+    return ValueType(name, max_length=max_length, choices=choices, max_bytes=max_bytes)
+
+
+def _retention(b: _Builder, m: LMap, what: str) -> Retention | None:
+    if "retention" not in m:
+        return None
+    value = m["retention"]
+    loc = m.value_locs["retention"]
+    if value == ACCOUNT_LIFETIME:
+        return Retention(ACCOUNT_LIFETIME, None)
+    seconds = parse_duration(value) if isinstance(value, str) else None
+    if seconds is None or seconds <= 0:
+        b.problem(
+            loc,
+            f"{what}.retention must be an ISO-8601 duration such as P30D, P6M or P3Y, "
+            f"or {ACCOUNT_LIFETIME}",
+        )
+        return None
+    return Retention(value, seconds)
+
+
+def _transform(b: _Builder, m: LMap, what: str, vt: ValueType | None) -> Transform | None:
+    if "minimise" not in m:
+        return None
+    value = m["minimise"]
+    loc = m.value_locs["minimise"]
+    params: dict[str, Any] = {}
+    if isinstance(value, LMap):
+        name = value.get("transform")
+        for k, v in value.items():
+            if k != "transform":
+                params[k] = v
+    else:
+        name = value
+    if name not in TRANSFORMS:
+        b.problem(
+            loc,
+            f"{what}.minimise: {name!r} is not a transform{did_you_mean(str(name), TRANSFORMS)}; "
+            f"valid: {', '.join(TRANSFORMS)}",
+        )
+        return None
+    for p in params:
+        if p not in TRANSFORM_PARAMS[name]:
+            allowed = ", ".join(TRANSFORM_PARAMS[name]) or "(none)"
+            b.problem(loc, f"{what}.minimise: {name} takes no parameter {p!r}; valid: {allowed}")
+    if vt is not None and vt.name not in TRANSFORMS[name]:
+        b.problem(
+            loc,
+            f"{what}.minimise: {name} applies to {', '.join(TRANSFORMS[name])} values, "
+            f"not {vt.name}",
+        )
+    return Transform(name, params)
+
+
+def _purposes(b: _Builder, root: LMap) -> dict[str, Purpose]:
+    section = _section(b, root, "purposes")
+    out: dict[str, Purpose] = {}
+    for key, value in section.items():
+        what = f"purpose {key!r}"
+        kloc = section.key_locs[key]
+        m = b.mapping(value, section.value_locs[key], what)
+        if m is None:
+            continue
+        b.known_keys(m, PURPOSE_KEYS, what)
+        clause = b.string(m, "clause", what) or ""
+        if not _CLAUSE_RE.match(clause):
+            b.problem(
+                m.value_locs.get("clause", kloc),
+                f"{what} needs a clause: 2.1 … 2.8, cross_service or analytics",
+            )
+        basis_name = b.choice(m, "basis", what, tuple(x.value for x in Basis))
+        if basis_name is None and "basis" not in m:
+            b.problem(kloc, f"{what} needs a basis: necessary or consent")
+        basis = Basis(basis_name) if basis_name else Basis.NECESSARY
+        style_name = b.choice(m, "consent", what, tuple(x.value for x in ConsentStyle))
+        style = ConsentStyle(style_name) if style_name else None
+        if basis is Basis.CONSENT and style is None and "consent" not in m:
+            b.problem(kloc, f"{what}: a consent-based purpose needs consent: separate or opt_out")
+        if basis is Basis.NECESSARY and style is not None:
+            b.problem(m.key_locs["consent"], f"{what}: a necessary purpose takes no consent style")
+            style = None
+        fides_use = b.string(m, "fides_use", what) or ""
+        if not fides_use:
+            b.problem(kloc, f"{what} needs a fides_use key, e.g. essential.service")
+        out[key] = Purpose(
+            key=key,
+            clause=clause,
+            label=b.text(m, "label", what),
+            description=b.text(m, "description", what, required=False),
+            basis=basis,
+            consent=style if basis is Basis.CONSENT else None,
+            fides_use=fides_use,
+            joins_identity=b.boolean(m, "joins_identity", what, True),
+            pos=b.pos(kloc),
+        )
+    return out
+
+
+def _ref(
+    b: _Builder, name: str, loc: Loc, known: dict[str, Any], kind: str, what: str
+) -> bool:
+    if name in known:
+        return True
+    b.problem(loc, f"{what}: unknown {kind} {name!r}{did_you_mean(name, known)}")
+    return False
+
+
+def _features(
+    b: _Builder, root: LMap, categories: dict[str, Category], purposes: dict[str, Purpose]
+) -> dict[str, Feature]:
+    section = _section(b, root, "features")
+    out: dict[str, Feature] = {}
+    for key, value in section.items():
+        what = f"feature {key!r}"
+        m = b.mapping(value, section.value_locs[key], what)
+        if m is None:
+            continue
+        b.known_keys(m, FEATURE_KEYS, what)
+        lists: dict[str, list[str]] = {}
+        for field_name, known, kind in (
+            ("requires", categories, "category"),
+            ("optional", categories, "category"),
+            ("purposes", purposes, "purpose"),
+        ):
+            lists[field_name] = [
+                n for n, loc in b.str_list(m, field_name, what) if _ref(b, n, loc, known, kind, what)
+            ]
+        if not lists["purposes"]:
+            b.problem(section.key_locs[key], f"{what} must serve at least one purpose")
+        out[key] = Feature(
+            key=key,
+            label=b.text(m, "label", what),
+            description=b.text(m, "description", what, required=False),
+            requires=tuple(lists["requires"]),
+            optional=tuple(lists["optional"]),
+            purposes=tuple(lists["purposes"]),
+            pos=b.pos(section.key_locs[key]),
+        )
+    return out
+
+
+def _rules(
+    b: _Builder, root: LMap, categories: dict[str, Category], purposes: dict[str, Purpose]
+) -> list[Rule]:
+    value = root.get("rules")
+    if not isinstance(value, LList):
+        b.problem(root.value_locs.get("rules", root.loc), "the policy needs a 'rules' list")
+        return []
+    out: list[Rule] = []
+    for item, loc in zip(value, value.item_locs, strict=True):
+        m = b.mapping(item, loc, "a rule")
+        if m is None:
+            continue
+        b.known_keys(m, RULE_KEYS, "a rule")
+        purpose = b.string(m, "purpose", "rule")
+        if purpose is None:
+            b.problem(loc, "a rule needs a purpose")
+            continue
+        if not _ref(b, purpose, m.value_locs["purpose"], purposes, "purpose", "rule"):
+            continue
+        cats = [
+            n
+            for n, cloc in b.str_list(m, "categories", f"rule for {purpose!r}")
+            if _ref(b, n, cloc, categories, "category", f"rule for {purpose!r}")
+        ]
+        out.append(Rule(purpose, tuple(cats), b.pos(loc)))
+    return out

@@ -1,0 +1,35 @@
+"""Envelope encryption of personal values, blind indexes and keyed pseudonyms.
+
+A value is sealed with its person's data key; the associated data binds the
+person, the category and the record id, so a ciphertext moved to another person,
+field or row no longer opens.
+"""
+
+from __future__ import annotations
+
+from pivault.crypto.master_key import context
+from pivault.crypto.primitives import keyed_digest, open_sealed, seal
+
+
+def seal_value(data_key: bytes, plaintext: bytes, subject: str, category: str, record_id: str) -> bytes:
+    return seal(data_key, plaintext, context("value", subject, category, record_id))
+
+
+def open_value(data_key: bytes, blob: bytes, subject: str, category: str, record_id: str) -> bytes:
+    """Raises the opaque DecryptionError on any mismatch."""
+    return open_sealed(data_key, blob, context("value", subject, category, record_id))
+
+
+def blind_index(index_key: bytes, category: str, normalised: str) -> bytes:
+    """Keyed equality token for lookups: equal values give equal tokens, nothing else leaks."""
+    return keyed_digest(index_key, context("blind-index", category, normalised))
+
+
+def pseudonym(pseudonym_key: bytes, category: str, value: str) -> str:
+    """A stable keyed pseudonym (hex), unlinkable without the vault's pseudonym key."""
+    return keyed_digest(pseudonym_key, context("pseudonym", category, value)).hex()
+
+
+def chain_digest(audit_key: bytes, previous: bytes, entry: bytes) -> bytes:
+    """One link of the audit hash chain: MAC over the previous link and this entry."""
+    return keyed_digest(audit_key, previous + entry)

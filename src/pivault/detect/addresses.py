@@ -1,0 +1,140 @@
+"""Recognizers for mainland postal addresses (Chinese, and English transliteration).
+
+A Chinese address is found from an *anchor* (a province, municipality or
+prefecture-level city from the gazetteer, or a cue such as 地址/住在) and
+then extended one component at a time with small anchored regexes: district,
+town, village, road + number, estate, building, unit, floor, room, rural
+group. It is reported only when it reaches a numbered or estate component;
+"北京市朝阳区" alone is a city-level location, not a postal address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pivault.detect.gazetteer import CITIES, PINYIN_PLACES, PROVINCES
+from pivault.detect.model import Entity, Finding
+
+_H = "[\u4e00-\u9fff]"
+_NUM = r"(?:\d{1,5}|[一二三四五六七八九十百零]{1,4})"
+
+_PROVINCE = "|".join(sorted(PROVINCES, key=len, reverse=True))
+_CITY = "|".join(sorted(CITIES, key=len, reverse=True))
+_ANCHOR = re.compile(f"(?:{_PROVINCE})(?:(?:{_CITY})市?)?|(?:{_CITY})市?")
+_CUE = re.compile(r"(?:收货地址|家庭住址|居住地址|联系地址|详细地址|地址|住址|住在|送到|寄到|address)\s*[:=]?\s*", re.I)
+
+#: (component kind, anchored regex). Kinds in _DETAIL make the match a postal address.
+_COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("building", re.compile(rf"{_NUM}(?:号楼|栋|幢|座|号院)|[A-Z](?:栋|座)")),
+    ("unit", re.compile(rf"{_NUM}单元")),
+    ("floor", re.compile(rf"{_NUM}(?:层|楼)(?!\d)")),
+    ("room", re.compile(rf"{_NUM}(?:室|房|户)|\d{{2,5}}(?![\d号])")),
+    ("group", re.compile(rf"{_NUM}组")),
+    ("number", re.compile(r"\d{1,5}(?:-\d{1,5})?号")),
+    ("district", re.compile(f"{_H}{{1,5}}?(?:新区|区|县|旗|市)")),
+    ("town", re.compile(f"{_H}{{1,6}}?(?:街道|镇|乡)")),
+    ("village", re.compile(f"{_H}{{1,6}}?村")),
+    (
+        "road",
+        re.compile(
+            rf"{_H}{{1,10}}?(?:大道|大街|路|街|巷|弄|胡同)(?:[东西南北中]段|{_NUM}段)?"
+            r"(?:\d{1,5}(?:-\d{1,5})?号)?"
+        ),
+    ),
+    (
+        "estate",
+        re.compile(
+            f"{_H}{{1,10}}?(?:小区|花园|花苑|苑|园|城|天地|国际|中心|大厦|广场|公寓|家园|新村|山庄|"
+            f"府|湾|公馆|名邸|大楼|宿舍|社区)"
+        ),
+    ),
+)
+_DETAIL = frozenset(("building", "unit", "room", "group", "number", "estate", "road_number"))
+
+
+def _extend(text: str, pos: int) -> tuple[int, set[str]]:
+    """Consume address components from ``pos``; return the end and the kinds seen."""
+    kinds: set[str] = set()
+    while pos < len(text):
+        for kind, pattern in _COMPONENTS:
+            match = pattern.match(text, pos)
+            if match is None or match.end() == pos:
+                continue
+            if kind == "room" and not kinds & {"building", "unit", "floor", "number", "estate"}:
+                continue  # bare digits are a room only after a building, floor or number
+            if kind == "road" and match.group().endswith("号"):
+                kind = "road_number"
+            kinds.add(kind)
+            pos = match.end()
+            break
+        else:
+            break
+    return pos, kinds
+
+
+@dataclass(frozen=True)
+class ChineseAddressRecognizer:
+    """Hanzi postal addresses anchored on a place name or an address cue."""
+
+    name: str = "cn_address"
+
+    @property
+    def entities(self) -> frozenset[Entity]:
+        """Reports Chinese addresses."""
+        return frozenset((Entity.CN_ADDRESS,))
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield addresses in ``text``."""
+        taken_until = -1
+        starts: list[tuple[int, int, float]] = []
+        for match in _ANCHOR.finditer(text):
+            starts.append((match.start(), match.end(), 0.85))
+        for match in _CUE.finditer(text):
+            starts.append((match.end(), match.end(), 0.7))
+        for start, pos, score in sorted(starts):
+            if start < taken_until:
+                continue
+            end, kinds = _extend(text, pos)
+            if kinds & _DETAIL and end - start >= 6:
+                taken_until = end
+                yield Finding(Entity.CN_ADDRESS, start, end, score, self.name, text[start:end])
+
+
+_EN_STREET = r"(?:Road|Rd\.?|Street|St\.?|Avenue|Ave\.?|Lane|Ln\.?|Boulevard|Blvd\.?|Highway|Hutong)"
+_EN_ADDRESS = re.compile(
+    r"(?<![A-Za-z])"
+    r"(?:(?:Room|Rm\.?|Flat|Unit|Apt\.?|Suite)\s*[A-Z]?\d{1,5}[A-Z]?,?\s+)?"
+    r"(?:(?:Building|Bldg\.?|Block|Tower)\s*[A-Z0-9]{1,3},?\s+)?"
+    r"(?:No\.\s*)?\d{1,5}[A-Z]?,?\s+(?:[A-Z][a-z']+\s){1,3}" + _EN_STREET + r"(?![A-Za-z])"
+    r"(?:,\s*(?:[A-Z][a-z']+\s){1,2}(?:District|New\sArea|County|Town|Village))?"
+    r"(?:,\s*([A-Z][a-z']+)(?:\s(?:City|Province))?(?![A-Za-z]))?"
+)
+
+
+@dataclass(frozen=True)
+class EnglishAddressRecognizer:
+    """Chinese addresses written in English: 'No. 8 Jianguo Road, Chaoyang District, Beijing'."""
+
+    name: str = "cn_address_english"
+
+    @property
+    def entities(self) -> frozenset[Entity]:
+        """Reports Chinese addresses."""
+        return frozenset((Entity.CN_ADDRESS,))
+
+    def find(self, text: str) -> Iterator[Finding]:
+        """Yield English-language addresses in ``text``."""
+        if "Road" not in text and "Street" not in text and "Avenue" not in text and "No." not in text:
+            if not re.search(_EN_STREET, text):
+                return
+        for match in _EN_ADDRESS.finditer(text):
+            start, end = match.span()
+            city = match.group(1)
+            if city is not None and city.lower() not in PINYIN_PLACES:
+                end = match.start(1) - 1  # drop a trailing word that is not a known place
+                while text[end - 1] in ", ":
+                    end -= 1
+            score = 0.8 if text[start:end].startswith(("Room", "Rm", "Flat", "Unit", "Apt", "No.")) else 0.65
+            yield Finding(Entity.CN_ADDRESS, start, end, score, self.name, text[start:end])

@@ -1,0 +1,116 @@
+"""Recognizers for Chinese government and financial identifiers.
+
+Resident ID (18 and legacy 15 digits), unified social credit code, passport,
+Hong Kong/Macau/Taiwan permits, licence plates and bank cards. Each is a row
+of :data:`IDENTIFIER_RECOGNIZERS`: a shape, a validator, context words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pivault.detect import checks
+from pivault.detect.base import PatternRecognizer, digits_of, words
+from pivault.detect.model import Entity
+
+# Look-arounds instead of \b: Han characters are \w, so \b fails beside them.
+_NO_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
+_NO_ALNUM_AFTER = r"(?![0-9A-Za-z])"
+
+_ID_CONTEXT = words("身份证", "证件号", "身份号", "id_no", "idcard", "id card", "id number", "公民身份")
+
+
+def _resident_id(value: str, _text: str, _start: int) -> float | None:
+    return checks.resident_id_score(value)
+
+
+def _legacy_id(value: str, _text: str, _start: int) -> float | None:
+    return checks.legacy_resident_id_score(value)
+
+
+def _uscc(value: str, _text: str, _start: int) -> float | None:
+    return checks.uscc_score(value)
+
+
+def _bank_card(value: str, _text: str, _start: int) -> float | None:
+    return checks.bank_card_score(digits_of(value))
+
+
+_PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE_LETTER = "A-HJ-NP-Z"  # plates never use I or O
+
+IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
+    PatternRecognizer(
+        name="cn_resident_id",
+        entity=Entity.CN_RESIDENT_ID,
+        pattern=re.compile(r"(?<![0-9])\d{17}[0-9Xx]" + _NO_ALNUM_AFTER),
+        validate=_resident_id,
+        context=_ID_CONTEXT,
+        boost=0.05,
+    ),
+    PatternRecognizer(
+        name="cn_resident_id_legacy",
+        entity=Entity.CN_RESIDENT_ID,
+        pattern=re.compile(r"(?<![0-9])\d{15}(?![0-9])"),
+        validate=_legacy_id,
+        context=_ID_CONTEXT,
+        boost=0.4,
+    ),
+    PatternRecognizer(
+        name="cn_uscc",
+        entity=Entity.CN_USCC,
+        pattern=re.compile(
+            _NO_ALNUM_BEFORE + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _NO_ALNUM_AFTER
+        ),
+        validate=_uscc,
+        context=words("信用代码", "社会信用", "税号", "纳税人识别号", "uscc", "credit code"),
+        boost=0.4,
+        window=24,
+    ),
+    PatternRecognizer(
+        name="cn_passport",
+        entity=Entity.CN_PASSPORT,
+        pattern=re.compile(
+            _NO_ALNUM_BEFORE + r"(?:[EG]\d{8}|E[A-HJ-NP-Z]\d{7}|[DSP]E?\d{7})" + _NO_ALNUM_AFTER
+        ),
+        validate=lambda v, _t, _s: 0.55 if v[0] in "EG" else 0.3,
+        context=words("护照", "passport"),
+        boost=0.4,
+    ),
+    PatternRecognizer(
+        name="cn_travel_permit",
+        entity=Entity.CN_TRAVEL_PERMIT,
+        # C: HK/Macau permit; H/M: home-return permit; L: Taiwan permit; T: Taiwan compatriot
+        pattern=re.compile(
+            _NO_ALNUM_BEFORE + r"(?:C[0-9A-HJ-NP-Z]\d{7}|[HM]\d{8}(?:\d{2})?|[LT]\d{8})"
+            + _NO_ALNUM_AFTER
+        ),
+        validate=lambda _v, _t, _s: 0.4,
+        context=words("通行证", "回乡证", "港澳", "台胞", "台湾", "permit"),
+        boost=0.45,
+    ),
+    PatternRecognizer(
+        name="cn_license_plate",
+        entity=Entity.CN_LICENSE_PLATE,
+        pattern=re.compile(
+            f"[{_PLATE_PROVINCES}][{_PLATE_LETTER}][·• ]?"
+            f"(?:[DF][{_PLATE_LETTER}0-9]\\d{{4}}|\\d{{5}}[DF]|[{_PLATE_LETTER}0-9]{{5}})"
+            + _NO_ALNUM_AFTER
+        ),
+        validate=lambda v, _t, _s: 0.75 if any(c.isdigit() for c in v) else None,
+        context=words("车牌", "牌照", "plate", "车辆"),
+        boost=0.2,
+        window=12,
+    ),
+    PatternRecognizer(
+        name="bank_card",
+        entity=Entity.BANK_CARD,
+        pattern=re.compile(
+            r"(?<![0-9])(?:\d{16,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?)(?![0-9])"
+        ),
+        validate=_bank_card,
+        context=words("卡号", "银行卡", "信用卡", "储蓄卡", "借记卡", "card", "账号", "转账"),
+        boost=0.1,
+        window=24,
+    ),
+)

@@ -1,0 +1,58 @@
+"""The default recognizers, in the order they run.
+
+Structured identifiers run first, on the normalised text; names and
+addresses run second, on a copy where the structured findings are blanked
+out, because segmentation (and name boundaries) would otherwise cut through
+IDs and phone numbers.
+"""
+
+from __future__ import annotations
+
+from pivault.detect.addresses import ChineseAddressRecognizer, EnglishAddressRecognizer
+from pivault.detect.base import Recognizer
+from pivault.detect.devices import DEVICE_RECOGNIZERS
+from pivault.detect.identifiers import IDENTIFIER_RECOGNIZERS
+from pivault.detect.location import LOCATION_RECOGNIZERS
+from pivault.detect.model import Entity
+from pivault.detect.names import ChineseNameRecognizer, LatinNameRecognizer
+from pivault.detect.network import NETWORK_RECOGNIZERS
+from pivault.detect.phones import PHONE_RECOGNIZERS
+
+STRUCTURED_RECOGNIZERS: tuple[Recognizer, ...] = (
+    *IDENTIFIER_RECOGNIZERS,
+    *PHONE_RECOGNIZERS,
+    *NETWORK_RECOGNIZERS,
+    *DEVICE_RECOGNIZERS,
+    *LOCATION_RECOGNIZERS,
+)
+
+TEXTUAL_RECOGNIZERS: tuple[Recognizer, ...] = (
+    ChineseAddressRecognizer(),
+    EnglishAddressRecognizer(),
+    ChineseNameRecognizer(),
+    LatinNameRecognizer(),
+)
+
+#: Same as TEXTUAL_RECOGNIZERS but with jieba.posseg tagging of free text (slower).
+DEEP_TEXTUAL_RECOGNIZERS: tuple[Recognizer, ...] = (
+    ChineseAddressRecognizer(),
+    EnglishAddressRecognizer(),
+    ChineseNameRecognizer(deep=True),
+    LatinNameRecognizer(),
+)
+
+
+def list_recognizers() -> list[tuple[str, tuple[Entity, ...]]]:
+    """(name, entities) of every default recognizer, in run order."""
+    return [
+        (r.name, tuple(sorted(r.entities)))
+        for r in (*STRUCTURED_RECOGNIZERS, *TEXTUAL_RECOGNIZERS)
+    ]
+
+
+def supported_entities() -> frozenset[Entity]:
+    """Every entity some default recognizer can report."""
+    found: set[Entity] = set()
+    for recognizer in (*STRUCTURED_RECOGNIZERS, *TEXTUAL_RECOGNIZERS):
+        found |= recognizer.entities
+    return frozenset(found)

@@ -1,0 +1,84 @@
+"""The vault's keys: unwrap them with the master key, create them once, rotate the master key.
+
+Vault-wide keys (blind index, audit chain, pseudonyms) are random and independent
+of the master key, so rotating the master key only re-wraps them: lookups,
+pseudonyms and the audit chain stay valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select, update
+
+from pivault.core.errors import MasterKeyError
+from pivault.crypto.master_key import MasterKey
+from pivault.crypto.primitives import new_key
+from pivault.store.schema import subjects, vault_keys, vault_meta
+
+VAULT_KEY_NAMES = ("blind_index", "audit", "pseudonym")
+
+
+@dataclass(frozen=True)
+class VaultKeys:
+    blind_index: bytes
+    audit: bytes
+    pseudonym: bytes
+
+    def __repr__(self) -> str:  # never show key material
+        return "VaultKeys(<hidden>)"
+
+
+def open_or_create(conn: Connection, master: MasterKey, created_at: str) -> VaultKeys:
+    """Unwrap the vault keys, creating them on a new vault. Wrong master key: MasterKeyError."""
+    meta = dict(conn.execute(select(vault_meta.c.name, vault_meta.c.value)).tuples().all())
+    stored_id = meta.get("master_key_id")
+    if stored_id is None:
+        conn.execute(
+            vault_meta.insert(),
+            [
+                {"name": "master_key_id", "value": master.key_id},
+                {"name": "created_at", "value": created_at},
+            ],
+        )
+        for name in VAULT_KEY_NAMES:
+            conn.execute(vault_keys.insert().values(name=name, wrapped=master.wrap(new_key(), "vault", name)))
+    elif stored_id != master.key_id:
+        raise MasterKeyError(
+            f"this master key (id {master.key_id}) is not the vault's (id {stored_id}); "
+            "nothing was read or written"
+        )
+    wrapped = dict(conn.execute(select(vault_keys.c.name, vault_keys.c.wrapped)).tuples().all())
+    keys = {name: master.unwrap(bytes(wrapped[name]), "vault", name) for name in VAULT_KEY_NAMES}
+    return VaultKeys(**keys)
+
+
+def rewrap_all(conn: Connection, old: MasterKey, new: MasterKey) -> int:
+    """Re-wrap every key under ``new`` in the caller's transaction; returns keys re-wrapped."""
+    stored_id = conn.execute(
+        select(vault_meta.c.value).where(vault_meta.c.name == "master_key_id")
+    ).scalar_one()
+    if stored_id != old.key_id:
+        raise MasterKeyError("the current master key is not the vault's; nothing was changed")
+    count = 0
+    for name, blob in conn.execute(select(vault_keys.c.name, vault_keys.c.wrapped)).tuples().all():
+        key = old.unwrap(bytes(blob), "vault", name)
+        conn.execute(
+            update(vault_keys).where(vault_keys.c.name == name).values(wrapped=new.wrap(key, "vault", name))
+        )
+        count += 1
+    rows = conn.execute(
+        select(subjects.c.subject, subjects.c.wrapped_key).where(subjects.c.wrapped_key.is_not(None))
+    ).all()
+    for subject, blob in rows:
+        key = old.unwrap(bytes(blob), "subject", subject)
+        conn.execute(
+            update(subjects)
+            .where(subjects.c.subject == subject)
+            .values(wrapped_key=new.wrap(key, "subject", subject))
+        )
+        count += 1
+    conn.execute(
+        update(vault_meta).where(vault_meta.c.name == "master_key_id").values(value=new.key_id)
+    )
+    return count

@@ -1,0 +1,362 @@
+"""The vault: the only path to personal values.
+
+It enforces the policy at runtime. Collection outside a feature's declared
+categories is refused (minimisation); every read names a purpose and is allowed
+only where the policy, the caller's registration and the person's consents allow
+(purpose limitation); values are sealed per person, so erasing a person is
+destroying one key; every operation lands in the hash-chained audit log.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from pivault.core.decide import (
+    Decision,
+    Reason,
+    category_missing_consents,
+    feature_missing_consents,
+)
+from pivault.core.errors import (
+    CollectionRefusedError,
+    ConsentRequiredError,
+    InvalidArgumentError,
+    UndeclaredFieldError,
+    UnknownCategoryError,
+    UnknownConsentItemError,
+    UnknownFeatureError,
+    UnknownPurposeError,
+)
+from pivault.core.values import decode, encode, lookup_form, validate
+from pivault.crypto.envelope import blind_index, open_value, seal_value
+from pivault.service.minimise import apply_transform
+from pivault.service.rights import RightsMixin
+from pivault.service.vault_base import (
+    SELF,
+    Actor,
+    CollectReceipt,
+    ConsentState,
+    FeatureStatus,
+    ReadResult,
+    _Person,
+)
+from pivault.store.schema import actors, consent_events, pi_values, subjects
+
+
+class Vault(RightsMixin):
+    """A vault on a store URL (SQLite file by default, PostgreSQL by URL).
+
+    ``Vault(url, master_key=MasterKey.from_file(path), policy=load_policy(file))``;
+    the policy defaults to the bundled one, the clock to the system's UTC time.
+    """
+
+    # ---- actors -------------------------------------------------------------
+    def add_actor(self, name: str, purposes: Iterable[str]) -> Actor:
+        """Register (or re-register) a calling service with the purposes it may claim."""
+        wanted = sorted(set(purposes))
+        for p in wanted:
+            if p not in self.policy.purposes:
+                raise UnknownPurposeError(p, self.policy.purposes)
+        if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").isalnum():
+            raise InvalidArgumentError("an actor name is 1–64 letters, digits, - or _")
+        with self._engine.begin() as conn:
+            conn.execute(delete(actors).where(actors.c.name == name))
+            conn.execute(actors.insert().values(name=name, purposes=json.dumps(wanted), created_at=self._now()))
+            self._audit(conn, "admin", "actor.register", None, {"actor": name, "purposes": wanted})
+        return Actor(name, frozenset(wanted))
+
+    def actors(self) -> list[Actor]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(actors.c.name, actors.c.purposes).order_by(actors.c.name)).all()
+            conn.rollback()
+        return [Actor(r.name, frozenset(json.loads(r.purposes))) for r in rows]
+
+    # ---- collect ------------------------------------------------------------
+    def collect(
+        self,
+        subject: str,
+        feature: str,
+        values: Mapping[str, Any],
+        *,
+        actor: str,
+        from_text: bool = False,
+    ) -> CollectReceipt:
+        """Store ``values`` for ``subject`` through ``feature``, or refuse the whole call."""
+        policy = self.policy
+        if feature not in policy.features:
+            raise UnknownFeatureError(feature, policy.features)
+        allowed = policy.feature_fields[feature]
+        undeclared = [k for k in values if k not in allowed]
+        if undeclared:
+            raise UndeclaredFieldError(feature, undeclared, allowed)
+        if not values:
+            raise CollectionRefusedError(f"nothing to collect for feature {feature!r}")
+        canonical = {k: validate(policy.categories[k], v, from_text=from_text) for k, v in values.items()}
+        purposes = policy.features[feature].purposes
+        with self._engine.begin() as conn:
+            caller = self._actor(conn, actor)
+            if not caller.purposes & set(purposes):
+                raise CollectionRefusedError(
+                    f"actor {actor!r} is not registered for any purpose of feature {feature!r} "
+                    f"({', '.join(purposes)})"
+                )
+            person = self._person(conn, subject, create=True)
+            granted = self._granted(person)
+            for key in canonical:
+                self._require_consent(purposes, key, granted)
+            rows: list[dict[str, Any]] = []
+            applied: dict[str, str] = {}
+            for key, value in canonical.items():
+                for out_key, out_value, note in apply_transform(
+                    policy,
+                    self._keys.pseudonym,
+                    key,
+                    value,
+                    lambda derived: derived in allowed
+                    and not category_missing_consents(policy, purposes, derived, granted),
+                ):
+                    if note:
+                        applied[out_key] = note
+                    rows.append(self._sealed_row(person, feature, actor, out_key, out_value))
+            self._upsert(conn, rows)
+            seq = self._audit(
+                conn,
+                actor,
+                "collect",
+                subject,
+                {"feature": feature, "categories": sorted(r["category"] for r in rows), "transforms": applied},
+            )
+        return CollectReceipt(subject, feature, tuple(sorted(r["category"] for r in rows)), applied, seq)
+
+    def _require_consent(self, purposes: tuple[str, ...], category: str, granted: frozenset[str]) -> None:
+        missing = category_missing_consents(self.policy, purposes, category, granted)
+        if missing:
+            cat = self.policy.categories[category]
+            why = (
+                f"{category!r} is sensitive ({cat.sensitive}) and needs separate consent"
+                if cat.sensitive_item in missing
+                else f"collecting {category!r} needs the person's consent"
+            )
+            raise ConsentRequiredError(
+                category, missing, f"{why}: {', '.join(missing)}; nothing was stored"
+            )
+
+    def _sealed_row(self, person: _Person, feature: str, actor: str, category: str, value: Any) -> dict[str, Any]:
+        cat = self.policy.categories[category]
+        assert cat.value_type is not None
+        record_id = uuid.uuid4().hex
+        return {
+            "subject": person.subject,
+            "category": category,
+            "record_id": record_id,
+            "ciphertext": seal_value(
+                person.data_key, encode(cat.value_type.name, value), person.subject, category, record_id
+            ),
+            "blind_index": blind_index(self._keys.blind_index, category, lookup_form(cat.value_type.name, value))
+            if cat.lookup
+            else None,
+            "feature": feature,
+            "actor": actor,
+            "collected_at": self._now(),
+            "policy_version": self.policy.version,
+        }
+
+    def _upsert(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        ins = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        stmt = ins(pi_values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["subject", "category"],
+            set_={c: stmt.excluded[c] for c in rows[0] if c not in ("subject", "category")},
+        )
+        conn.execute(stmt, rows)
+
+    # ---- read ---------------------------------------------------------------
+    def read(self, subject: str, categories: Iterable[str], *, purpose: str, actor: str) -> ReadResult:
+        """Values the actor may use for ``purpose``; a reasoned denial for the rest."""
+        wanted = self._expand(categories)
+        if purpose not in self.policy.purposes:
+            raise UnknownPurposeError(purpose, self.policy.purposes)
+        result = ReadResult(subject, purpose)
+        with self._engine.begin() as conn:
+            caller = self._actor(conn, actor)
+            person = self._person(conn, subject)
+            granted = self._granted(person)
+            allowed_cats = []
+            for cat in wanted:
+                decision = self.decider.decide(cat, purpose, caller.purposes, granted)
+                if decision.allowed:
+                    allowed_cats.append(cat)
+                else:
+                    result.denied[cat] = decision
+            if allowed_cats:
+                rows = conn.execute(
+                    select(pi_values.c.category, pi_values.c.record_id, pi_values.c.ciphertext).where(
+                        pi_values.c.subject == subject, pi_values.c.category.in_(allowed_cats)
+                    )
+                ).all()
+                for row in rows:
+                    type_name = self.policy.categories[row.category].value_type.name  # type: ignore[union-attr]
+                    plain = open_value(person.data_key, bytes(row.ciphertext), subject, row.category, row.record_id)
+                    result.values[row.category] = decode(type_name, plain)
+            result.missing = [c for c in allowed_cats if c not in result.values]
+            self._audit(
+                conn,
+                actor,
+                "read",
+                subject,
+                {
+                    "purpose": purpose,
+                    "allowed": sorted(result.values),
+                    "not_collected": result.missing,
+                    "denied": {c: d.reason.value for c, d in sorted(result.denied.items())},
+                },
+            )
+        return result
+
+    def _expand(self, categories: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for key in categories:
+            if key not in self.policy.categories:
+                raise UnknownCategoryError(key, self.policy.categories)
+            for leaf in self.policy.leaf_keys_under(key):
+                if leaf not in out:
+                    out.append(leaf)
+        return out
+
+    def decide(self, subject: str, category: str, purpose: str, actor: str) -> Decision:
+        """One decision for one person, without reading or auditing any value."""
+        with self._engine.connect() as conn:
+            caller = self._actor(conn, actor)
+            person = self._person(conn, subject)
+            conn.rollback()
+        return self.decider.decide(category, purpose, caller.purposes, self._granted(person))
+
+    # ---- find ---------------------------------------------------------------
+    def find(self, category: str, value: Any, *, actor: str, purpose: str = "service") -> list[str]:
+        """Subjects whose ``category`` equals ``value`` (through the blind index)."""
+        cat = self.policy.categories.get(category)
+        if cat is None or not cat.lookup:
+            lookups = [c.key for c in self.policy.leaves() if c.lookup]
+            raise UnknownCategoryError(category, lookups)
+        if purpose not in self.policy.purposes:
+            raise UnknownPurposeError(purpose, self.policy.purposes)
+        assert cat.value_type is not None
+        canonical = validate(cat, value)
+        token = blind_index(self._keys.blind_index, category, lookup_form(cat.value_type.name, canonical))
+        with self._engine.begin() as conn:
+            caller = self._actor(conn, actor)
+            if purpose not in caller.purposes or purpose not in self.policy.allowed[category]:
+                reason = (
+                    Reason.ACTOR_NOT_AUTHORIZED if purpose not in caller.purposes else Reason.NOT_PERMITTED_BY_POLICY
+                )
+                self._audit(conn, actor, "find", None, {"category": category, "purpose": purpose, "denied": reason.value})
+                raise CollectionRefusedError(
+                    f"actor {actor!r} may not look up {category!r} for purpose {purpose!r} ({reason.value})"
+                )
+            found = list(
+                conn.execute(
+                    select(pi_values.c.subject).where(
+                        pi_values.c.category == category, pi_values.c.blind_index == token
+                    )
+                ).scalars()
+            )
+            self._audit(conn, actor, "find", None, {"category": category, "purpose": purpose, "matches": len(found)})
+        return found
+
+    # ---- consent ------------------------------------------------------------
+    def grant(self, subject: str, item: str, **kw: Any) -> ConsentState:
+        return self._set_consent(subject, item, True, **kw)
+
+    def withdraw(self, subject: str, item: str, **kw: Any) -> ConsentState:
+        return self._set_consent(subject, item, False, **kw)
+
+    def _set_consent(
+        self,
+        subject: str,
+        item: str,
+        granted: bool,
+        *,
+        channel: str = "api",
+        evidence: Mapping[str, Any] | None = None,
+        actor: str = SELF,
+    ) -> ConsentState:
+        items = self.policy.consent_items()
+        if item not in items:
+            raise UnknownConsentItemError(item, items)
+        now = self._now()
+        with self._engine.begin() as conn:
+            person = self._person(conn, subject, create=True)
+            person.consents[item] = [granted, now, self.policy.version]
+            conn.execute(
+                update(subjects).where(subjects.c.subject == subject).values(consents=json.dumps(person.consents))
+            )
+            conn.execute(
+                consent_events.insert().values(
+                    subject=subject,
+                    item=item,
+                    granted=granted,
+                    at=now,
+                    policy_version=self.policy.version,
+                    channel=channel,
+                    evidence=json.dumps(dict(evidence or {}), ensure_ascii=False),
+                )
+            )
+            self._audit(
+                conn,
+                actor,
+                "consent.grant" if granted else "consent.withdraw",
+                subject,
+                {"item": item, "channel": channel, "policy_version": self.policy.version},
+            )
+        return ConsentState(item, items[item], granted, True, now, self.policy.version)
+
+    def consents(self, subject: str) -> list[ConsentState]:
+        with self._engine.connect() as conn:
+            person = self._person(conn, subject)
+            conn.rollback()
+        out = []
+        for item, kind in self.policy.consent_items().items():
+            state = person.consents.get(item)
+            if state is None:
+                out.append(ConsentState(item, kind, self.policy.consent_default(item), False, None, None))
+            else:
+                out.append(ConsentState(item, kind, bool(state[0]), True, state[1], state[2]))
+        return out
+
+    def consent_ledger(self, subject: str) -> list[dict[str, Any]]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(consent_events).where(consent_events.c.subject == subject).order_by(consent_events.c.id)
+            ).all()
+            conn.rollback()
+        return [
+            {
+                "item": r.item,
+                "granted": r.granted,
+                "at": r.at,
+                "policy_version": r.policy_version,
+                "channel": r.channel,
+                "evidence": json.loads(r.evidence),
+            }
+            for r in rows
+        ]
+
+    def features(self, subject: str) -> list[FeatureStatus]:
+        """Every feature, available or not, with the consents it lacks."""
+        with self._engine.connect() as conn:
+            person = self._person(conn, subject)
+            conn.rollback()
+        granted = self._granted(person)
+        return [
+            FeatureStatus(f, not (m := feature_missing_consents(self.policy, f, granted)), tuple(m))
+            for f in self.policy.features
+        ]

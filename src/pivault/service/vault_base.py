@@ -1,0 +1,181 @@
+"""What every vault operation shares: opening the store, keys, people, actors, audit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from pivault.core.decide import Decider, Decision, effective_consents
+from pivault.core.errors import (
+    InvalidArgumentError,
+    SubjectErasedError,
+    UnknownActorError,
+    UnknownSubjectError,
+)
+from pivault.core.model import Policy
+from pivault.crypto.master_key import MasterKey
+from pivault.crypto.primitives import new_key
+from pivault.service import audit, keyring
+from pivault.service.policy_files import load_policy
+from pivault.store.engine import create_store_engine, migrate
+from pivault.store.schema import actors, subjects
+
+Clock = Callable[[], datetime]
+SELF = "data-subject"
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(dt: datetime) -> str:
+    """UTC, fixed width, so text order is time order."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A calling service and the purposes it may claim."""
+
+    name: str
+    purposes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CollectReceipt:
+    subject: str
+    feature: str
+    stored: tuple[str, ...]
+    transforms: Mapping[str, str]
+    audit_seq: int
+
+
+@dataclass
+class ReadResult:
+    """Allowed values by category; a structured :class:`Decision` for each denied one."""
+
+    subject: str
+    purpose: str
+    values: dict[str, Any] = field(default_factory=dict)
+    denied: dict[str, Decision] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    item: str
+    kind: str
+    granted: bool
+    explicit: bool
+    at: str | None
+    policy_version: str | None
+
+
+@dataclass(frozen=True)
+class FeatureStatus:
+    feature: str
+    available: bool
+    missing_consents: tuple[str, ...]
+
+
+@dataclass
+class _Person:
+    subject: str
+    data_key: bytes
+    consents: dict[str, list[Any]]
+
+
+class VaultBase:
+    """Opening, keys, people and the audit trail: what every vault operation shares."""
+
+    def __init__(
+        self,
+        url: str = "sqlite:///pivault.db",
+        *,
+        master_key: MasterKey,
+        policy: Policy | None = None,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.url = url
+        self.policy = policy if policy is not None else load_policy()
+        self.decider = Decider(self.policy)
+        self._clock = clock
+        self._master = master_key
+        self._engine = create_store_engine(url)
+        migrate(self._engine, url)
+        with self._engine.begin() as conn:
+            self._keys = keyring.open_or_create(conn, master_key, self._now())
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> "VaultBase":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _now(self) -> str:
+        return iso(self._clock())
+
+    def _audit(
+        self, conn: Connection, actor: str, action: str, subject: str | None, detail: Mapping[str, Any]
+    ) -> int:
+        return audit.append(
+            conn, self._keys.audit, at=self._now(), actor=actor, action=action, subject=subject, detail=detail
+        )
+
+    def _actor(self, conn: Connection, name: str) -> Actor:
+        row = conn.execute(select(actors.c.purposes).where(actors.c.name == name)).first()
+        if row is None:
+            known = conn.execute(select(actors.c.name)).scalars().all()
+            raise UnknownActorError(name, known)
+        return Actor(name, frozenset(json.loads(row.purposes)))
+
+    # ---- people -------------------------------------------------------------
+    def _person(self, conn: Connection, subject: str, *, create: bool = False) -> _Person:
+        row = conn.execute(
+            select(subjects.c.wrapped_key, subjects.c.consents, subjects.c.erased_at).where(
+                subjects.c.subject == subject
+            )
+        ).first()
+        if row is None:
+            if not create:
+                raise UnknownSubjectError(subject)
+            check_subject_id(subject)
+            data_key = new_key()
+            ins = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            conn.execute(
+                ins(subjects)
+                .values(
+                    subject=subject,
+                    wrapped_key=self._master.wrap(data_key, "subject", subject),
+                    consents="{}",
+                    created_at=self._now(),
+                )
+                .on_conflict_do_nothing(index_elements=["subject"])
+            )
+            return self._person(conn, subject)
+        if row.erased_at is not None:
+            raise SubjectErasedError(
+                f"subject {subject!r} cancelled their account; their data was destroyed"
+            )
+        data_key = self._master.unwrap(bytes(row.wrapped_key), "subject", subject)
+        return _Person(subject, data_key, json.loads(row.consents))
+
+    def _granted(self, person: _Person) -> frozenset[str]:
+        return effective_consents(self.policy, {k: bool(v[0]) for k, v in person.consents.items()})
+
+
+
+def check_subject_id(subject: str) -> None:
+    """Subject ids are the app's own account ids: 1–128 printable characters."""
+    if not subject or len(subject) > 128 or not subject.isprintable():
+        raise InvalidArgumentError("a subject id is 1–128 printable characters")
