@@ -30,7 +30,7 @@ setup: .venv/.synced-dev
 setup-bench: .venv-bench/.synced
 
 demo: setup
-	$(VENV_BIN)/python -m pivault.demo
+	$(VENV_BIN)/python -m pivault.cli.demo
 
 lint: setup
 	$(VENV_BIN)/ruff check src tests bench

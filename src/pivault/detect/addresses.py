@@ -14,15 +14,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pivault.detect.base import TextProfile, trie_regex
 from pivault.detect.gazetteer import CITIES, PINYIN_PLACES, PROVINCES
 from pivault.detect.model import Entity, Finding
 
 _H = "[\u4e00-\u9fff]"
 _NUM = r"(?:\d{1,5}|[一二三四五六七八九十百零]{1,4})"
 
-_PROVINCE = "|".join(sorted(PROVINCES, key=len, reverse=True))
-_CITY = "|".join(sorted(CITIES, key=len, reverse=True))
-_ANCHOR = re.compile(f"(?:{_PROVINCE})(?:(?:{_CITY})市?)?|(?:{_CITY})市?")
+_PROVINCE = trie_regex(PROVINCES)
+_CITY = trie_regex(CITIES)
+_ANCHOR = re.compile(f"{_PROVINCE}(?:{_CITY}市?)?|{_CITY}市?")
+#: Every postal address has one of these; texts without any skip the anchor search.
+_MARKER = re.compile(
+    "[号栋幢室村组苑园城厦寓府湾]|单元|小区|天地|国际|中心|广场|社区|宿舍"
+)
 _CUE = re.compile(r"(?:收货地址|家庭住址|居住地址|联系地址|详细地址|地址|住址|住在|送到|寄到|address)\s*[:=]?\s*", re.I)
 
 #: (component kind, anchored regex). Kinds in _DETAIL make the match a postal address.
@@ -85,15 +90,21 @@ class ChineseAddressRecognizer:
         """Reports Chinese addresses."""
         return frozenset((Entity.CN_ADDRESS,))
 
+    def may_match(self, profile: TextProfile) -> bool:
+        """Only texts with Han characters can hold a Hanzi address."""
+        return profile.has_han
+
     def find(self, text: str) -> Iterator[Finding]:
         """Yield addresses in ``text``."""
+        if _MARKER.search(text) is None:
+            return
         taken_until = -1
         starts: list[tuple[int, int, float]] = []
         for match in _ANCHOR.finditer(text):
             starts.append((match.start(), match.end(), 0.85))
         for match in _CUE.finditer(text):
             starts.append((match.end(), match.end(), 0.7))
-        for start, pos, score in sorted(starts):
+        for start, pos, score in sorted(starts, key=lambda s: (s[0], -s[2])):
             if start < taken_until:
                 continue
             end, kinds = _extend(text, pos)
@@ -103,6 +114,7 @@ class ChineseAddressRecognizer:
 
 
 _EN_STREET = r"(?:Road|Rd\.?|Street|St\.?|Avenue|Ave\.?|Lane|Ln\.?|Boulevard|Blvd\.?|Highway|Hutong)"
+_EN_STREET_WORD = re.compile(_EN_STREET + "(?![A-Za-z])")
 _EN_ADDRESS = re.compile(
     r"(?<![A-Za-z])"
     r"(?:(?:Room|Rm\.?|Flat|Unit|Apt\.?|Suite)\s*[A-Z]?\d{1,5}[A-Z]?,?\s+)?"
@@ -124,11 +136,14 @@ class EnglishAddressRecognizer:
         """Reports Chinese addresses."""
         return frozenset((Entity.CN_ADDRESS,))
 
+    def may_match(self, profile: TextProfile) -> bool:
+        """Needs capitalised words and a house number."""
+        return profile.has_upper and profile.longest_digit_run >= 1
+
     def find(self, text: str) -> Iterator[Finding]:
         """Yield English-language addresses in ``text``."""
-        if "Road" not in text and "Street" not in text and "Avenue" not in text and "No." not in text:
-            if not re.search(_EN_STREET, text):
-                return
+        if _EN_STREET_WORD.search(text) is None:
+            return
         for match in _EN_ADDRESS.finditer(text):
             start, end = match.span()
             city = match.group(1)

@@ -15,9 +15,9 @@ letters instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from pivault.detect.model import Entity, Finding
 
@@ -36,6 +36,10 @@ class Recognizer(Protocol):
     @property
     def entities(self) -> frozenset[Entity]:
         """The entities this recognizer can report."""
+        ...
+
+    def may_match(self, profile: TextProfile) -> bool:
+        """False when the text cannot contain a match (lets the engine skip the work)."""
         ...
 
     def find(self, text: str) -> Iterator[Finding]:
@@ -64,18 +68,24 @@ class PatternRecognizer:
     window: int = 20
     #: regex group holding the value (0 = whole match)
     group: int = 0
-    #: cheap pre-check: skip the regex when this substring is absent
-    trigger: str | None = None
+    #: the recognizer runs only if one of these (lower-case) substrings is in the text
+    triggers: tuple[str, ...] = ()
+    #: cheap pre-check on the text's profile: skip the regex when it returns False
+    gate: Callable[[TextProfile], bool] | None = None
 
     @property
     def entities(self) -> frozenset[Entity]:
         """The single entity this recognizer reports."""
         return frozenset((self.entity,))
 
+    def may_match(self, profile: TextProfile) -> bool:
+        """False when the text's profile rules out any match (the regex is then skipped)."""
+        if self.triggers and not any(t in profile.lowered for t in self.triggers):
+            return False
+        return self.gate is None or self.gate(profile)
+
     def find(self, text: str) -> Iterator[Finding]:
         """Yield validated matches of ``pattern`` in ``text``."""
-        if self.trigger is not None and self.trigger not in text:
-            return
         for match in self.pattern.finditer(text):
             start, end = match.span(self.group)
             value = match.group(self.group)
@@ -93,3 +103,72 @@ class PatternRecognizer:
 def digits_of(value: str) -> str:
     """The ASCII digits of ``value``, in order (separators dropped)."""
     return "".join(ch for ch in value if "0" <= ch <= "9")
+
+
+def trie_regex(alternatives: Iterable[str]) -> str:
+    """A regex source matching any of ``alternatives``, factored as a prefix trie.
+
+    Python's ``re`` tries a flat alternation of N literals one by one at every
+    position; the factored form dispatches on the first character, which is
+    10-50x faster for a few hundred place names or cue words.
+    """
+    trie: dict[str, Any] = {}
+    for word in alternatives:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_source(trie)
+
+
+def _trie_source(node: dict[str, Any]) -> str:
+    ends_here = "" in node
+    branches = [re.escape(ch) + _trie_source(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends_here:
+        return branches[0]
+    body = "(?:" + "|".join(branches) + ")"
+    return body + "?" if ends_here else body
+
+
+@dataclass(frozen=True, slots=True)
+class TextProfile:
+    """Cheap facts about a text, computed once, used to skip recognizers that cannot match."""
+
+    digit_runs: tuple[int, ...]
+    longest_digit_run: int
+    colons: int
+    dots: int
+    commas: int
+    dashes: int
+    has_double_colon: bool
+    has_url_start: bool
+    has_han: bool
+    has_upper: bool
+    length: int
+    lowered: str
+
+    @classmethod
+    def of(cls, text: str) -> TextProfile:
+        """Profile ``text``."""
+        runs = tuple(len(run) for run in _DIGIT_RUN.findall(text))
+        return cls(
+            digit_runs=runs,
+            longest_digit_run=max(runs, default=0),
+            colons=text.count(":"),
+            dots=text.count("."),
+            commas=text.count(","),
+            dashes=text.count("-"),
+            has_double_colon="::" in text,
+            has_url_start="://" in text or "www." in text,
+            has_han=not text.isascii() and _HAN.search(text) is not None,
+            has_upper=_UPPER.search(text) is not None,
+            length=len(text),
+            lowered=text.lower(),
+        )
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_HAN = re.compile("[\u4e00-\u9fff]")
+_UPPER = re.compile("[A-Z]")

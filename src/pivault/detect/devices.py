@@ -35,6 +35,7 @@ def _uuid_ad_id(value: str, _text: str, _start: int) -> float | None:
 DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="imei",
+        gate=lambda p: p.longest_digit_run >= 15,
         entity=Entity.IMEI,
         # IMEI often follows its label with no separator ("IMEI356..."): only digits frame it.
         pattern=re.compile(r"(?<![0-9])\d{15}(?![0-9])"),
@@ -44,6 +45,9 @@ DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="android_id",
+        gate=lambda p: p.length >= 16 and p.longest_digit_run >= 1,
+        # Bare 16-hex strings are hashes as often as Android IDs: only look near a label.
+        triggers=("android", "ssaid", "安卓", "设备"),
         entity=Entity.ANDROID_ID,
         pattern=re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{16}(?![0-9A-Za-z])"),
         validate=_android_id,
@@ -52,6 +56,7 @@ DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="advertising_id_uuid",
+        gate=lambda p: p.dashes >= 4,
         entity=Entity.ADVERTISING_ID,
         pattern=re.compile(
             r"(?<![0-9A-Za-z\-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}"
@@ -60,10 +65,11 @@ DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         validate=_uuid_ad_id,
         context=_AD_CONTEXT,
         boost=0.35,
-        trigger="-",
     ),
     PatternRecognizer(
         name="oaid_hex64",
+        gate=lambda p: p.length >= 64,
+        triggers=("oaid", "广告"),
         entity=Entity.ADVERTISING_ID,
         pattern=re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])"),
         validate=lambda _v, _t, _s: 0.3,

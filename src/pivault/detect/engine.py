@@ -13,13 +13,14 @@ from collections.abc import Collection, Iterable, Sequence
 
 from pivault.core.errors import DetectionError
 from pivault.detect import registry
-from pivault.detect.base import Recognizer
+from pivault.detect.base import Recognizer, TextProfile
 from pivault.detect.model import Entity, Finding
-from pivault.detect.normalize import has_han, normalize, to_original
+from pivault.detect.normalize import normalize, to_original
 
 DEFAULT_MIN_SCORE = 0.5
 #: Longest text analyze() accepts; longer texts must be split by the caller.
 MAX_TEXT_LENGTH = 1_000_000
+_TEXTUAL_ENTITIES = frozenset((Entity.CN_PERSON_NAME, Entity.PERSON_NAME, Entity.CN_ADDRESS))
 
 
 def _wanted(recognizer: Recognizer, entities: frozenset[Entity] | None) -> bool:
@@ -95,14 +96,19 @@ def analyze(
     """
     wanted = _entity_set(entities)
     norm = normalize(_check_text(text))
+    profile = TextProfile.of(norm)
+    # Names and addresses need every structured finding blanked out first.
+    run_all = wanted is None or bool(wanted & _TEXTUAL_ENTITIES)
     candidates: list[Finding] = []
     for recognizer in registry.STRUCTURED_RECOGNIZERS:
-        if wanted is None or _wanted(recognizer, wanted) or wanted - {Entity.URL}:
+        if (run_all or _wanted(recognizer, wanted)) and recognizer.may_match(profile):
             candidates.extend(recognizer.find(norm))
     structured = resolve_overlaps(candidates, norm)
     textual_recognizers = registry.DEEP_TEXTUAL_RECOGNIZERS if deep else registry.TEXTUAL_RECOGNIZERS
-    needs_textual = [r for r in textual_recognizers if _wanted(r, wanted)]
-    if needs_textual and (has_han(norm) or any("A" <= ch <= "Z" for ch in norm)):
+    needs_textual = [
+        r for r in textual_recognizers if _wanted(r, wanted) and r.may_match(profile)
+    ]
+    if needs_textual:
         blanked = _blank(norm, structured)
         for recognizer in needs_textual:
             candidates.extend(recognizer.find(blanked))

@@ -42,6 +42,7 @@ _PLATE_LETTER = "A-HJ-NP-Z"  # plates never use I or O
 IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_resident_id",
+        gate=lambda p: p.longest_digit_run >= 17,
         entity=Entity.CN_RESIDENT_ID,
         pattern=re.compile(r"(?<![0-9])\d{17}[0-9Xx]" + _NO_ALNUM_AFTER),
         validate=_resident_id,
@@ -50,6 +51,7 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="cn_resident_id_legacy",
+        gate=lambda p: p.longest_digit_run >= 15,
         entity=Entity.CN_RESIDENT_ID,
         pattern=re.compile(r"(?<![0-9])\d{15}(?![0-9])"),
         validate=_legacy_id,
@@ -58,6 +60,7 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="cn_uscc",
+        gate=lambda p: (p.has_upper and p.longest_digit_run >= 6) or p.longest_digit_run >= 18,
         entity=Entity.CN_USCC,
         pattern=re.compile(
             _NO_ALNUM_BEFORE + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _NO_ALNUM_AFTER
@@ -69,6 +72,7 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="cn_passport",
+        gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
         entity=Entity.CN_PASSPORT,
         pattern=re.compile(
             _NO_ALNUM_BEFORE + r"(?:[EG]\d{8}|E[A-HJ-NP-Z]\d{7}|[DSP]E?\d{7})" + _NO_ALNUM_AFTER
@@ -79,6 +83,7 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="cn_travel_permit",
+        gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
         entity=Entity.CN_TRAVEL_PERMIT,
         # C: HK/Macau permit; H/M: home-return permit; L: Taiwan permit; T: Taiwan compatriot
         pattern=re.compile(
@@ -91,6 +96,7 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="cn_license_plate",
+        gate=lambda p: p.has_han and p.has_upper and p.longest_digit_run >= 1,
         entity=Entity.CN_LICENSE_PLATE,
         pattern=re.compile(
             f"[{_PLATE_PROVINCES}][{_PLATE_LETTER}][·• ]?"
@@ -104,6 +110,7 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="bank_card",
+        gate=lambda p: p.longest_digit_run >= 16 or p.digit_runs.count(4) >= 4,
         entity=Entity.BANK_CARD,
         pattern=re.compile(
             r"(?<![0-9])(?:\d{16,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?)(?![0-9])"

@@ -34,29 +34,31 @@ def _longitude(value: str, _text: str, _start: int) -> float | None:
 LOCATION_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="gps_pair",
+        gate=lambda p: p.dots >= 2 and p.commas >= 1,
         entity=Entity.GPS,
         pattern=re.compile(rf"(?<![0-9.])[-+]?\d{{1,2}}\.\d{{3,8}} ?, ?{_COORD}(?![0-9.])"),
         validate=_pair,
         context=words("定位", "坐标", "位置", "gps", "location", "lat", "meet at", "经纬"),
         boost=0.2,
-        trigger=".",
     ),
     PatternRecognizer(
         name="gps_latitude",
+        gate=lambda p: p.dots >= 1,
+        triggers=("lat", "纬度"),
         entity=Entity.GPS,
         pattern=re.compile(rf"(?:(?<![A-Za-z])lat(?:itude)?|纬度)\s*[=:]?\s*({_COORD})(?![0-9])", re.I),
         validate=_latitude,
         group=1,
-        trigger=".",
     ),
     PatternRecognizer(
         name="gps_longitude",
+        gate=lambda p: p.dots >= 1,
+        triggers=("lng", "lon", "经度"),
         entity=Entity.GPS,
         pattern=re.compile(
             rf"(?:(?<![A-Za-z])(?:lng|lon|long|longitude)|经度)\s*[=:]?\s*({_COORD})(?![0-9])", re.I
         ),
         validate=_longitude,
         group=1,
-        trigger=".",
     ),
 )

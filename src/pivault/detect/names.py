@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pivault.detect import _lexicon
+from pivault.detect.base import TextProfile, trie_regex
 from pivault.detect.gazetteer import COMPOUND_SURNAMES, PINYIN_SURNAMES, SINGLE_SURNAMES
 from pivault.detect.model import Entity, Finding
 
@@ -44,15 +45,25 @@ _STOP_AFTER = frozenset("的了在是说和与及或等要已把被给对从向�
 #: Frequent words the dictionary tags like names but that are not names.
 _NOT_NAMES = frozenset(("谢谢", "谢谢你", "江湖", "高兴", "安全", "方便", "明白", "白天", "钟点"))
 
+_HAN_CUES = (
+    "姓名 名字 名字是 名字叫 我叫 我是 叫做 名叫 联系人 收货人 收件人 寄件人 户名 开户名 持卡人 "
+    "用户 客户 顾客 患者 申请人 经办人 负责人 业主 本人 乘客 签名"
+).split()
+_LATIN_KEYS = "name username user_name real_name realname contact".split()
 _CUE = re.compile(
-    r"(?:姓名|名字(?:是|叫)?|我叫|我是|叫做|名叫|联系人|收货人|收件人|寄件人|户名|开户名|持卡人|"
-    r"用户|客户|顾客|患者|申请人|经办人|负责人|业主|本人|乘客|签名|"
-    r"(?<![A-Za-z])(?:name|username|user_name|real_name|realname|contact))"
-    r"\s*[:=]?\s*(" + _SURNAME + r")(?=[" + _HAN + "])",
-    re.IGNORECASE,
+    "(?:"
+    + trie_regex(_HAN_CUES)
+    + "|(?<![A-Za-z])(?i:"
+    + trie_regex(_LATIN_KEYS)
+    + r"))\s*[:=]?\s*("
+    + _SURNAME
+    + ")(?=["
+    + _HAN
+    + "])"
 )
+_TITLES = ("先生", "女士", "小姐", "同学", "老师", "师傅", "医生", "经理", "阿姨")
 _TITLE = re.compile(
-    "(" + _SURNAME + ")([" + _HAN + "]{1,2}?)(?:先生|女士|小姐|同学|老师|师傅|医生|经理|阿姨)"
+    "(" + _SURNAME + ")([" + _HAN + "]{1,2}?)(?:" + "|".join(_TITLES) + ")"
 )
 _CLAUSE = re.compile(
     r"(?:(?<=[\s,;:|()\[\]。、！？!?【】“”\"'])|^)("
@@ -108,6 +119,10 @@ class ChineseNameRecognizer:
             Entity.CN_PERSON_NAME, start, end, score, f"{self.name}:{rule}", text[start:end]
         )
 
+    def may_match(self, profile: TextProfile) -> bool:
+        """Only texts with Han characters can hold a Hanzi name."""
+        return profile.has_han
+
     def find(self, text: str) -> Iterator[Finding]:
         """Yield name candidates in ``text``."""
         for match in _CUE.finditer(text):
@@ -115,7 +130,8 @@ class ChineseNameRecognizer:
             end = surname_end + _given_name_length(text, surname_end)
             if end > surname_end and _plausible(text[start:end], surname_end - start):
                 yield self._make(text, start, end, 0.85, "cue")
-        for match in _TITLE.finditer(text):
+        titled = any(title in text for title in _TITLES)
+        for match in _TITLE.finditer(text) if titled else ():
             start, end = match.start(1), match.end(2)
             if _plausible(text[start:end], len(match.group(1))):
                 yield self._make(text, start, end, 0.75, "title")
@@ -148,11 +164,15 @@ _PINYIN_SYLLABLE = (
     "|er|a|o|e|i|u|v)"
 )
 _PINYIN_WORD = re.compile(f"(?:{_PINYIN_SYLLABLE}){{1,3}}")
+_LATIN_CUE_WORDS = (
+    "name full name customer client user contact hi hello hey dear mr mr. mrs mrs. ms ms. "
+    "miss dr dr. 姓名 联系人 客户 用户 收货人"
+).split()
 _LATIN_CUE = re.compile(
-    r"(?<![A-Za-z])(?:name|full name|customer|client|user|contact|hi|hello|hey|dear|"
-    r"mr\.?|mrs\.?|ms\.?|miss|dr\.?|姓名|联系人|客户|用户|收货人)\s*[:=,]?\s*"
-    r"((?:[A-Z][a-z]+|[A-Z]{2,})(?:[ \-](?:[A-Z][a-z]+|[A-Z]{2,})){1,2})(?![A-Za-z])",
-    re.IGNORECASE,
+    "(?<![A-Za-z])(?i:"
+    + trie_regex(_LATIN_CUE_WORDS + ["full name"])
+    + r")\s*[:=,]?\s*"
+    r"((?:[A-Z][a-z]+|[A-Z]{2,})(?:[ \-](?:[A-Z][a-z]+|[A-Z]{2,})){1,2})(?![A-Za-z])"
 )
 _NOT_NAME_WORDS = frozenset(
     "the a an and or of to for in on at by with from is are was be this that it its my your our "
@@ -176,14 +196,16 @@ class LatinNameRecognizer:
         """Reports pinyin Chinese names and other Latin-script names."""
         return frozenset((Entity.CN_PERSON_NAME, Entity.PERSON_NAME))
 
+    def may_match(self, profile: TextProfile) -> bool:
+        """Needs at least one capital letter."""
+        return profile.has_upper
+
     def find(self, text: str) -> Iterator[Finding]:
         """Yield names that follow a cue word."""
         for match in _LATIN_CUE.finditer(text):
             value = match.group(1)
             # The cue is case-insensitive, the name is not: every token must be capitalised.
             tokens = re.split(r"[ \-]", value)
-            if not all(t[0].isupper() for t in tokens):
-                continue
             if any(t.lower() in _NOT_NAME_WORDS for t in tokens):
                 continue
             start, end = match.span(1)

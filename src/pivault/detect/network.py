@@ -54,10 +54,11 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
             r"\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
         ),
         validate=_email,
-        trigger="@",
+        triggers=("@",),
     ),
     PatternRecognizer(
         name="url",
+        gate=lambda p: p.has_url_start,
         entity=Entity.URL,
         # Stops at whitespace, quotes, brackets, commas (a folded "，") and any
         # non-ASCII character, so "链接https://x.cn/a打不开" ends before 打.
@@ -69,6 +70,7 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="ipv4",
+        gate=lambda p: p.dots >= 3 and len(p.digit_runs) >= 4,
         entity=Entity.IPV4,
         pattern=re.compile(rf"(?<![0-9.])(?:{_OCTET}\.){{3}}{_OCTET}(?![0-9])(?!\.\d)"),
         validate=_ipv4,
@@ -77,19 +79,19 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         # A dotted quad right after a version word is a version, not an address.
         veto=re.compile(r"(?:版本号?|(?<![A-Za-z])(?:ver|version|build|v|rev))\s*[=:]?\s*$", re.I),
         window=12,
-        trigger=".",
     ),
     PatternRecognizer(
         name="ipv6",
+        gate=lambda p: p.has_double_colon or p.colons >= 7,
         entity=Entity.IPV6,
         pattern=re.compile(rf"(?<![{_HEX}:.])(?:[{_HEX}]{{0,4}}:){{2,7}}[{_HEX}]{{0,4}}(?![{_HEX}:])"),
         validate=_ipv6,
         context=words("ip", "ipv6", "地址", "addr", "host"),
         boost=0.1,
-        trigger=":",
     ),
     PatternRecognizer(
         name="mac_address",
+        gate=lambda p: p.colons >= 5 or p.dashes >= 5,
         entity=Entity.MAC_ADDRESS,
         pattern=re.compile(
             rf"(?<![{_HEX}:\-])[{_HEX}]{{2}}([:\-])(?:[{_HEX}]{{2}}\1){{4}}[{_HEX}]{{2}}"

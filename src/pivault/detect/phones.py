@@ -42,6 +42,7 @@ def _landline(value: str, _text: str, _start: int) -> float | None:
 PHONE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_mobile",
+        gate=lambda p: p.longest_digit_run >= 11 or p.digit_runs.count(4) >= 2,
         entity=Entity.CN_MOBILE,
         pattern=re.compile(r"(?<![0-9+])" + _COUNTRY_CODE + r"1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9])"),
         validate=_mobile,
@@ -50,6 +51,7 @@ PHONE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="cn_landline",
+        gate=lambda p: p.longest_digit_run >= 10 or 7 in p.digit_runs or 8 in p.digit_runs,
         entity=Entity.CN_LANDLINE,
         pattern=re.compile(
             r"(?<![0-9+])(?:(?:\+|00)86[ -]?)?(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{6,7}"

@@ -31,7 +31,7 @@ class VaultKeys:
 
 def open_or_create(conn: Connection, master: MasterKey, created_at: str) -> VaultKeys:
     """Unwrap the vault keys, creating them on a new vault. Wrong master key: MasterKeyError."""
-    meta = dict(conn.execute(select(vault_meta.c.name, vault_meta.c.value)).tuples().all())
+    meta = dict(conn.execute(select(vault_meta.c.name, vault_meta.c.value)).all())
     stored_id = meta.get("master_key_id")
     if stored_id is None:
         conn.execute(
@@ -48,7 +48,7 @@ def open_or_create(conn: Connection, master: MasterKey, created_at: str) -> Vaul
             f"this master key (id {master.key_id}) is not the vault's (id {stored_id}); "
             "nothing was read or written"
         )
-    wrapped = dict(conn.execute(select(vault_keys.c.name, vault_keys.c.wrapped)).tuples().all())
+    wrapped = dict(conn.execute(select(vault_keys.c.name, vault_keys.c.wrapped)).all())
     keys = {name: master.unwrap(bytes(wrapped[name]), "vault", name) for name in VAULT_KEY_NAMES}
     return VaultKeys(**keys)
 
@@ -61,7 +61,7 @@ def rewrap_all(conn: Connection, old: MasterKey, new: MasterKey) -> int:
     if stored_id != old.key_id:
         raise MasterKeyError("the current master key is not the vault's; nothing was changed")
     count = 0
-    for name, blob in conn.execute(select(vault_keys.c.name, vault_keys.c.wrapped)).tuples().all():
+    for name, blob in conn.execute(select(vault_keys.c.name, vault_keys.c.wrapped)).all():
         key = old.unwrap(bytes(blob), "vault", name)
         conn.execute(
             update(vault_keys).where(vault_keys.c.name == name).values(wrapped=new.wrap(key, "vault", name))

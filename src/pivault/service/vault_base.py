@@ -109,9 +109,13 @@ class VaultBase:
         self._clock = clock
         self._master = master_key
         self._engine = create_store_engine(url)
-        migrate(self._engine, url)
-        with self._engine.begin() as conn:
-            self._keys = keyring.open_or_create(conn, master_key, self._now())
+        try:
+            migrate(self._engine, url)
+            with self._engine.begin() as conn:
+                self._keys = keyring.open_or_create(conn, master_key, self._now())
+        except BaseException:
+            self._engine.dispose()
+            raise
 
     def close(self) -> None:
         self._engine.dispose()
