@@ -104,7 +104,10 @@ def clock() -> FakeClock:
 def vault(store_url: str, master_key: MasterKey, clock: FakeClock) -> Iterator[Vault]:
     """A vault on the default policy with two registered services: app and ads."""
     v = Vault(store_url, master_key=master_key, clock=clock)
-    v.add_actor("app", ["service", "security", "personalisation", "product_improvement", "software_management"])
+    v.add_actor(
+        "app",
+        ["service", "security", "personalisation", "product_improvement", "software_management"],
+    )
     v.add_actor("ads", ["ads_recommendation", "ads_measurement"])
     v.add_actor("surveys", ["surveys"])
     yield v

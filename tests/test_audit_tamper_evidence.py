@@ -13,7 +13,12 @@ from pivault.service.vault import Vault
 
 @pytest.fixture
 def busy(vault: Vault) -> Vault:
-    vault.collect("u1", "registration", {"account.nickname": "小明", "account.phone": "13812345678"}, actor="app")
+    vault.collect(
+        "u1",
+        "registration",
+        {"account.nickname": "小明", "account.phone": "13812345678"},
+        actor="app",
+    )
     vault.read("u1", ["account.phone"], purpose="service", actor="app")
     vault.read("u1", ["account.phone"], purpose="ads_recommendation", actor="ads")
     vault.grant("u1", "biometric.voiceprint")
@@ -33,7 +38,15 @@ def edit(vault: Vault, sql: str, **params: object) -> None:
 
 def test_every_operation_is_logged_without_values(busy: Vault) -> None:
     actions = [e.action for e in busy.audit_log()]
-    for expected in ("actor.register", "collect", "read", "consent.grant", "consent.withdraw", "export", "erase"):
+    for expected in (
+        "actor.register",
+        "collect",
+        "read",
+        "consent.grant",
+        "consent.withdraw",
+        "export",
+        "erase",
+    ):
         assert expected in actions
     text = json.dumps([e.as_dict() for e in busy.audit_log()], ensure_ascii=False)
     assert "13812345678" not in text and "小明" not in text and "阿强" not in text
@@ -79,7 +92,9 @@ def test_reordered_entries_are_detected(busy: Vault) -> None:
     assert not report.ok
 
 
-def test_a_rewritten_chain_without_the_audit_key_is_detected(busy: Vault, master_key: MasterKey) -> None:
+def test_a_rewritten_chain_without_the_audit_key_is_detected(
+    busy: Vault, master_key: MasterKey
+) -> None:
     # An attacker recomputing digests with plain SHA-256 cannot match the keyed chain.
     import hashlib
 
@@ -90,7 +105,9 @@ def test_a_rewritten_chain_without_the_audit_key_is_detected(busy: Vault, master
         prev = bytes(32)
         for seq, _ in rows:
             fake = hashlib.sha256(prev + str(seq).encode()).digest()
-            conn.execute(sa.text("UPDATE audit_log SET digest = :d WHERE seq = :s"), {"d": fake, "s": seq})
+            conn.execute(
+                sa.text("UPDATE audit_log SET digest = :d WHERE seq = :s"), {"d": fake, "s": seq}
+            )
             prev = fake
     engine.dispose()
     assert not busy.verify_audit().ok

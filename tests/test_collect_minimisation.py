@@ -33,11 +33,19 @@ def test_undeclared_field_is_refused_naming_it_and_the_allowed_ones(vault: Vault
 def test_invalid_value_names_the_category_not_the_value_and_stores_nothing(vault: Vault) -> None:
     with pytest.raises(ValueValidationError) as info:
         vault.collect(
-            "u1", "registration", {"account.nickname": "小明", "account.phone": "12345"}, actor="app"
+            "u1",
+            "registration",
+            {"account.nickname": "小明", "account.phone": "12345"},
+            actor="app",
         )
     assert info.value.category == "account.phone"
     assert "12345" not in str(info.value)
-    vault.collect("u1", "registration", {"account.nickname": "阿强", "account.phone": "13800138000"}, actor="app")
+    vault.collect(
+        "u1",
+        "registration",
+        {"account.nickname": "阿强", "account.phone": "13800138000"},
+        actor="app",
+    )
     assert vault.read("u1", ["account"], purpose="service", actor="app").values == {
         "account.nickname": "阿强",
         "account.phone": "+8613800138000",
@@ -67,14 +75,26 @@ def test_ip_addresses_are_truncated_on_collection(vault: Vault, raw: str, stored
     vault.collect(
         "u1",
         "service_logging",
-        {"device.model": "Mi 11", "device.os_version": "Android 14", "software.app_version": "8.0", "network.ip": raw},
+        {
+            "device.model": "Mi 11",
+            "device.os_version": "Android 14",
+            "software.app_version": "8.0",
+            "network.ip": raw,
+        },
         actor="app",
     )
-    assert vault.read("u1", ["network.ip"], purpose="security", actor="app").values["network.ip"] == stored
+    assert (
+        vault.read("u1", ["network.ip"], purpose="security", actor="app").values["network.ip"]
+        == stored
+    )
 
 
 def test_device_ids_are_kept_only_as_a_stable_keyed_pseudonym(vault: Vault) -> None:
-    base = {"device.model": "Mi 11", "device.os_version": "Android 14", "software.app_version": "8.0"}
+    base = {
+        "device.model": "Mi 11",
+        "device.os_version": "Android 14",
+        "software.app_version": "8.0",
+    }
     vault.collect("u1", "service_logging", {**base, "device.id": "a1b2c3d4e5f60789"}, actor="app")
     vault.collect("u2", "service_logging", {**base, "device.id": "a1b2c3d4e5f60789"}, actor="app")
     first = vault.read("u1", ["device.id"], purpose="security", actor="app").values["device.id"]
@@ -84,7 +104,9 @@ def test_device_ids_are_kept_only_as_a_stable_keyed_pseudonym(vault: Vault) -> N
 
 def test_location_is_coarsened_to_city_level(vault: Vault) -> None:
     vault.collect("u1", "location_services", {"location.city": "39.90923,116.397428"}, actor="app")
-    value = vault.read("u1", ["location.city"], purpose="service", actor="app").values["location.city"]
+    value = vault.read("u1", ["location.city"], purpose="service", actor="app").values[
+        "location.city"
+    ]
     assert value == {"lat": 39.9, "lon": 116.4}
 
 
@@ -94,7 +116,9 @@ def test_contacts_import_accepts_only_blinded_tokens(vault: Vault) -> None:
         vault.collect("u1", "contacts_import", {"contacts.imported": ["13800138000"]}, actor="app")
     token = "ab" * 32
     vault.collect("u1", "contacts_import", {"contacts.imported": [token]}, actor="app")
-    assert vault.read("u1", ["contacts"], purpose="service", actor="app").values == {"contacts.imported": [token]}
+    assert vault.read("u1", ["contacts"], purpose="service", actor="app").values == {
+        "contacts.imported": [token]
+    }
 
 
 def test_raw_audio_is_refused_as_a_voiceprint(vault: Vault) -> None:

@@ -15,8 +15,15 @@ def available(vault: Vault, subject: str) -> dict[str, bool]:
     return {s.feature: s.available for s in vault.features(subject)}
 
 
-def test_voiceprint_without_consent_is_refused_and_only_voiceprint_login_stops(vault: Vault) -> None:
-    vault.collect("u1", "registration", {"account.nickname": "小明", "account.phone": "13812345678"}, actor="app")
+def test_voiceprint_without_consent_is_refused_and_only_voiceprint_login_stops(
+    vault: Vault,
+) -> None:
+    vault.collect(
+        "u1",
+        "registration",
+        {"account.nickname": "小明", "account.phone": "13812345678"},
+        actor="app",
+    )
     with pytest.raises(ConsentRequiredError) as info:
         vault.collect("u1", "voiceprint_login", {"biometric.voiceprint": TEMPLATE}, actor="app")
     assert info.value.consent_items == ["biometric.voiceprint"]
@@ -30,7 +37,9 @@ def test_voiceprint_without_consent_is_refused_and_only_voiceprint_login_stops(v
 
 
 def test_grant_then_withdraw_takes_effect_immediately(vault: Vault) -> None:
-    vault.grant("u1", "biometric.voiceprint", channel="app-settings", evidence={"screen": "voice-setup"})
+    vault.grant(
+        "u1", "biometric.voiceprint", channel="app-settings", evidence={"screen": "voice-setup"}
+    )
     vault.collect("u1", "voiceprint_login", {"biometric.voiceprint": TEMPLATE}, actor="app")
     assert available(vault, "u1")["voiceprint_login"] is True
     read = vault.read("u1", ["biometric.voiceprint"], purpose="security", actor="app")
@@ -64,7 +73,10 @@ def test_precise_location_needs_consent_but_city_level_does_not(vault: Vault) ->
         vault.collect(
             "u1",
             "location_services",
-            {"location.city": "31.2304,121.4737", "location.precise.device": "31.230416,121.473701"},
+            {
+                "location.city": "31.2304,121.4737",
+                "location.precise.device": "31.230416,121.473701",
+            },
             actor="app",
         )
 

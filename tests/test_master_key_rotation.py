@@ -1,4 +1,4 @@
-"""Master key: kept apart, rotated without re-encrypting, wrong keys refused with nothing written."""
+"""Master key: kept apart, rotated without re-encrypting, wrong keys refused, nothing written."""
 
 from __future__ import annotations
 
@@ -18,7 +18,12 @@ def test_rotation_rewraps_keys_and_everything_keeps_working(
 ) -> None:
     vault = Vault(store_url, master_key=master_key, clock=clock)
     vault.add_actor("app", ["service", "security"])
-    vault.collect("u1", "registration", {"account.nickname": "小明", "account.phone": "13812345678"}, actor="app")
+    vault.collect(
+        "u1",
+        "registration",
+        {"account.nickname": "小明", "account.phone": "13812345678"},
+        actor="app",
+    )
     vault.collect("u2", "registration", {"account.nickname": "阿强"}, actor="app")
     new = MasterKey.generate()
     assert vault.rotate_master_key(new) == 3 + 2  # three vault keys, two people
@@ -35,7 +40,9 @@ def test_rotation_rewraps_keys_and_everything_keeps_working(
     reopened.close()
 
 
-def test_a_wrong_key_writes_nothing(store_url: str, master_key: MasterKey, clock: FakeClock) -> None:
+def test_a_wrong_key_writes_nothing(
+    store_url: str, master_key: MasterKey, clock: FakeClock
+) -> None:
     Vault(store_url, master_key=master_key, clock=clock).close()
     with pytest.raises(MasterKeyError):
         Vault(store_url, master_key=MasterKey.generate(), clock=clock)
@@ -57,7 +64,11 @@ def test_key_file_is_private_and_never_overwritten(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "no master key file"), ("hello", "not a pivault master key"), ("pivault-master-key-v1:!!", "damaged")],
+    [
+        (None, "no master key file"),
+        ("hello", "not a pivault master key"),
+        ("pivault-master-key-v1:!!", "damaged"),
+    ],
 )
 def test_bad_key_files_get_clear_errors(tmp_path: Path, content: str | None, message: str) -> None:
     path = tmp_path / "master.key"

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from pivault import UnknownActorError, UnknownCategoryError, UnknownPurposeError, UnknownSubjectError
+from pivault import (
+    UnknownActorError,
+    UnknownCategoryError,
+    UnknownPurposeError,
+    UnknownSubjectError,
+)
 from pivault.core.decide import Reason
 from pivault.service.vault import Vault
 
 
 @pytest.fixture
 def registered(vault: Vault) -> Vault:
-    vault.collect("u1", "registration", {"account.nickname": "小明", "account.phone": "13812345678"}, actor="app")
+    vault.collect(
+        "u1",
+        "registration",
+        {"account.nickname": "小明", "account.phone": "13812345678"},
+        actor="app",
+    )
     vault.collect(
         "u1",
         "personalised_ads_and_news",
@@ -34,16 +44,24 @@ def test_a_service_cannot_claim_a_purpose_it_is_not_registered_for(registered: V
     assert result.denied["account.phone"].reason is Reason.ACTOR_NOT_AUTHORIZED
 
 
-def test_opt_out_purpose_works_until_withdrawn_and_stops_on_the_next_read(registered: Vault) -> None:
-    allowed = registered.read("u1", ["service_log.search_history"], purpose="ads_recommendation", actor="ads")
+def test_opt_out_purpose_works_until_withdrawn_and_stops_on_the_next_read(
+    registered: Vault,
+) -> None:
+    allowed = registered.read(
+        "u1", ["service_log.search_history"], purpose="ads_recommendation", actor="ads"
+    )
     assert allowed.values == {"service_log.search_history": "跑步鞋"}
     registered.withdraw("u1", "ads_recommendation")
-    denied = registered.read("u1", ["service_log.search_history"], purpose="ads_recommendation", actor="ads")
+    denied = registered.read(
+        "u1", ["service_log.search_history"], purpose="ads_recommendation", actor="ads"
+    )
     assert denied.values == {}
     assert denied.denied["service_log.search_history"].reason is Reason.CONSENT_MISSING
     assert denied.denied["service_log.search_history"].consent_item == "ads_recommendation"
     registered.grant("u1", "ads_recommendation")
-    again = registered.read("u1", ["service_log.search_history"], purpose="ads_recommendation", actor="ads")
+    again = registered.read(
+        "u1", ["service_log.search_history"], purpose="ads_recommendation", actor="ads"
+    )
     assert again.values == {"service_log.search_history": "跑步鞋"}
 
 

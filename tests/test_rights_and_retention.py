@@ -8,12 +8,21 @@ from pivault import SubjectErasedError, ValueValidationError
 from pivault.service.vault import Vault
 from tests.conftest import FakeClock
 
-LOGGING = {"device.model": "Mi 11", "device.os_version": "Android 14", "software.app_version": "8.0"}
+LOGGING = {
+    "device.model": "Mi 11",
+    "device.os_version": "Android 14",
+    "software.app_version": "8.0",
+}
 
 
 @pytest.fixture
 def person(vault: Vault) -> Vault:
-    vault.collect("u1", "registration", {"account.nickname": "小明", "account.phone": "13812345678"}, actor="app")
+    vault.collect(
+        "u1",
+        "registration",
+        {"account.nickname": "小明", "account.phone": "13812345678"},
+        actor="app",
+    )
     vault.collect("u1", "service_logging", {**LOGGING, "network.ip": "198.51.100.23"}, actor="app")
     vault.read("u1", ["account.phone"], purpose="ads_recommendation", actor="ads")
     return vault
@@ -34,9 +43,9 @@ def test_export_has_every_value_with_labels_purposes_provenance_and_history(pers
 
 def test_correct_replaces_the_value_and_its_lookup(person: Vault) -> None:
     person.correct("u1", "account.phone", "13900001111")
-    assert person.read("u1", ["account.phone"], purpose="service", actor="app").values["account.phone"] == (
-        "+8613900001111"
-    )
+    assert person.read("u1", ["account.phone"], purpose="service", actor="app").values[
+        "account.phone"
+    ] == ("+8613900001111")
     assert person.find("account.phone", "13900001111", actor="app") == ["u1"]
     assert person.find("account.phone", "13812345678", actor="app") == []
     with pytest.raises(ValueValidationError, match="nothing is held"):
@@ -68,9 +77,14 @@ def test_retention_purges_only_what_is_past_its_period(person: Vault, clock: Fak
     assert person.purge_expired() == {}
     clock.advance(days=40)  # 190 days: past network (P6M ≈ 180 days), within device (P1Y)
     assert person.purge_expired() == {"network.ip": 1}
-    left = person.read("u1", ["account.phone", "device.model"], purpose="security", actor="app").values
+    left = person.read(
+        "u1", ["account.phone", "device.model"], purpose="security", actor="app"
+    ).values
     assert set(left) == {"account.phone", "device.model"}
     clock.advance(days=400)
     purged = person.purge_expired()
     assert set(purged) == {"device.model", "device.os_version", "software.app_version"}
-    assert "account.phone" in person.read("u1", ["account.phone"], purpose="service", actor="app").values
+    assert (
+        "account.phone"
+        in person.read("u1", ["account.phone"], purpose="service", actor="app").values
+    )

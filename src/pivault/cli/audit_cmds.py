@@ -10,7 +10,9 @@ from rich.table import Table
 
 from pivault.cli.context import err, options, out
 
-app = typer.Typer(help="Verify the audit chain; show a person's access history.", no_args_is_help=True)
+app = typer.Typer(
+    help="Verify the audit chain; show a person's access history.", no_args_is_help=True
+)
 
 
 @app.command("verify")
@@ -44,7 +46,9 @@ def log(
         d = dict(e.detail)
         if e.action == "read":
             denied = ", ".join(f"{c} ({r})" for c, r in d.get("denied", {}).items())
-            detail = f"purpose {d.get('purpose')}; allowed: {', '.join(d.get('allowed', [])) or '-'}"
+            detail = (
+                f"purpose {d.get('purpose')}; allowed: {', '.join(d.get('allowed', [])) or '-'}"
+            )
             if denied:
                 detail += f"; denied: {denied}"
         else:

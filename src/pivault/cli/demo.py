@@ -75,27 +75,43 @@ def run(workdir: Path, keydir: Path) -> None:
     url = f"sqlite:///{workdir / 'vault.db'}"
     vault = Vault(url, master_key=master)
     console.print(f"  vault: {url}\n  master key: {key_path} (mode 0600, apart from the data)")
-    console.print(f"  policy: {vault.policy.name.zh} / {vault.policy.name.en}, version {vault.policy.version}")
+    console.print(
+        f"  policy: {vault.policy.name.zh} / {vault.policy.name.en}, version {vault.policy.version}"
+    )
     vault.add_actor("app", ["service", "security", "software_management", "product_improvement"])
     vault.add_actor("personalisation", ["personalisation"])
     vault.add_actor("ads", ["ads_recommendation", "ads_measurement"])
     vault.add_actor("campaigns", ["surveys"])
     person = "user-1001"
 
-    step(1, "注册帐户：昵称、手机号码（1.1.1）", "Register an account: nickname and phone number (1.1.1)")
+    step(
+        1,
+        "注册帐户：昵称、手机号码（1.1.1）",
+        "Register an account: nickname and phone number (1.1.1)",
+    )
     r = vault.collect(
-        person, "registration", {"account.nickname": "小明", "account.phone": "138 1234 5678"}, actor="app"
+        person,
+        "registration",
+        {"account.nickname": "小明", "account.phone": "138 1234 5678"},
+        actor="app",
     )
     ok(f"已保存 {', '.join(r.stored)}（逐人加密）", "stored, encrypted with the person's own key")
     expect_refusal(
         lambda: vault.collect(
-            person, "registration", {"account.nickname": "小明", "survey.home_address": "x"}, actor="app"
+            person,
+            "registration",
+            {"account.nickname": "小明", "survey.home_address": "x"},
+            actor="app",
         ),
         "注册功能不收集家庭地址：整次调用被拒绝，什么都没有保存",
         "registration does not collect a home address: the whole call is refused, nothing stored",
     )
 
-    step(2, "上传头像（1.1.2），去除地理标记", "Upload a profile picture (1.1.2); its geotag is stripped")
+    step(
+        2,
+        "上传头像（1.1.2），去除地理标记",
+        "Upload a profile picture (1.1.2); its geotag is stripped",
+    )
     r = vault.collect(
         person,
         "profile",
@@ -104,7 +120,11 @@ def run(workdir: Path, keydir: Path) -> None:
     )
     ok(f"已保存 {', '.join(r.stored)}；处理：{dict(r.transforms)}", "stored; minimised as shown")
 
-    step(3, "参加调查问卷（1.1.3，用途 2.8 需单独同意）", "Answer a survey (1.1.3; purpose 2.8 needs opt-in)")
+    step(
+        3,
+        "参加调查问卷（1.1.3，用途 2.8 需单独同意）",
+        "Answer a survey (1.1.3; purpose 2.8 needs opt-in)",
+    )
     expect_refusal(
         lambda: vault.collect(person, "survey", {"survey.name": "王小明"}, actor="campaigns"),
         "尚未同意参与调查：拒绝收集",
@@ -123,19 +143,38 @@ def run(workdir: Path, keydir: Path) -> None:
     )
     ok(f"同意后已保存 {', '.join(r.stored)}", "stored after consent")
 
-    step(4, "广告服务读取手机号码（用途 2.5）", "The ads service reads the phone number (purpose 2.5)")
+    step(
+        4,
+        "广告服务读取手机号码（用途 2.5）",
+        "The ads service reads the phone number (purpose 2.5)",
+    )
     result = vault.read(person, ["account.phone"], purpose="ads_recommendation", actor="ads")
     for cat, decision in result.denied.items():
-        console.print(f"  [red]✘ 拒绝 / denied[/] {cat}: [bold]{decision.reason.value}[/] — {decision.message}")
+        console.print(
+            f"  [red]✘ 拒绝 / denied[/] {cat}: [bold]{decision.reason.value}[/]"
+            f" — {decision.message}"
+        )
 
-    step(5, "个性化服务读取语言设定（用途 2.2）", "Personalisation reads the language setting (purpose 2.2)")
-    result = vault.read(person, ["preferences.language"], purpose="personalisation", actor="personalisation")
+    step(
+        5,
+        "个性化服务读取语言设定（用途 2.2）",
+        "Personalisation reads the language setting (purpose 2.2)",
+    )
+    result = vault.read(
+        person, ["preferences.language"], purpose="personalisation", actor="personalisation"
+    )
     ok(f"允许：{result.values}", "allowed")
 
-    step(6, "未经单独同意收集声纹（1.2.3，敏感信息）", "Collect a voiceprint without separate consent (sensitive)")
+    step(
+        6,
+        "未经单独同意收集声纹（1.2.3，敏感信息）",
+        "Collect a voiceprint without separate consent (sensitive)",
+    )
     template = bytes(range(64))
     expect_refusal(
-        lambda: vault.collect(person, "voiceprint_login", {"biometric.voiceprint": template}, actor="app"),
+        lambda: vault.collect(
+            person, "voiceprint_login", {"biometric.voiceprint": template}, actor="app"
+        ),
         "声纹属于敏感个人信息，需要单独同意",
         "a voiceprint is sensitive personal information and needs separate consent",
     )
@@ -147,7 +186,9 @@ def run(workdir: Path, keydir: Path) -> None:
     ok("同意后声纹被接受；声纹登录可用", "accepted after consent; voiceprint sign-in available")
     vault.withdraw(person, "biometric.voiceprint", channel="demo")
     expect_refusal(
-        lambda: vault.collect(person, "voiceprint_login", {"biometric.voiceprint": template}, actor="app"),
+        lambda: vault.collect(
+            person, "voiceprint_login", {"biometric.voiceprint": template}, actor="app"
+        ),
         "撤回后立即再次拒绝",
         "refused again right after withdrawal",
     )
@@ -162,9 +203,15 @@ def run(workdir: Path, keydir: Path) -> None:
         "values with labels and purposes, plus the access history",
     )
     for item in doc["data"]:
-        console.print(f"    · {item['label']['zh-CN']} / {item['label']['en']} ({item['category']})")
+        console.print(
+            f"    · {item['label']['zh-CN']} / {item['label']['en']} ({item['category']})"
+        )
 
-    step(9, "注销帐户：销毁此人的密钥", "Cancel the account: destroy the person's key (crypto-shredding)")
+    step(
+        9,
+        "注销帐户：销毁此人的密钥",
+        "Cancel the account: destroy the person's key (crypto-shredding)",
+    )
     backup = workdir / "backup-before-erase.db"
     shutil.copy(workdir / "vault.db", backup)
     count = vault.erase(person)
@@ -189,7 +236,10 @@ def run(workdir: Path, keydir: Path) -> None:
     report = vault.verify_audit()
     if not report.ok:
         raise SystemExit(f"demo: audit chain broken: {report.problems}")
-    ok(f"审计日志完整：{report.entries} 条记录，哈希链无断裂", f"audit log OK: {report.entries} entries")
+    ok(
+        f"审计日志完整：{report.entries} 条记录，哈希链无断裂",
+        f"audit log OK: {report.entries} entries",
+    )
     vault.close()
     console.rule("[bold green]完成 / done")
 
@@ -198,7 +248,11 @@ def show_features(vault: Vault, person: str) -> None:
     for status in vault.features(person):
         label = vault.policy.features[status.feature].label
         mark = "[green]可用 available[/]" if status.available else "[red]不可用 unavailable[/]"
-        lacking = f" — 需要同意 / needs consent: {', '.join(status.missing_consents)}" if not status.available else ""
+        lacking = (
+            f" — 需要同意 / needs consent: {', '.join(status.missing_consents)}"
+            if not status.available
+            else ""
+        )
         console.print(f"    {mark}  {label.zh} / {label.en}{lacking}")
 
 

@@ -30,7 +30,9 @@ def main(
     ctx: typer.Context,
     vault: Annotated[
         str | None,
-        typer.Option("--vault", help="Store URL (env PIVAULT_VAULT_URL; default sqlite:///pivault.db)."),
+        typer.Option(
+            "--vault", help="Store URL (env PIVAULT_VAULT_URL; default sqlite:///pivault.db)."
+        ),
     ] = None,
     policy: Annotated[
         Path | None, typer.Option("--policy", help="Policy file (default: the bundled policy).")
@@ -39,7 +41,8 @@ def main(
         Path | None,
         typer.Option(
             "--key-file",
-            help="Master key file (env PIVAULT_MASTER_KEY_FILE; default ~/.config/pivault/master.key).",
+            help="Master key file (env PIVAULT_MASTER_KEY_FILE; "
+            "default ~/.config/pivault/master.key).",
         ),
     ] = None,
 ) -> None:
@@ -49,7 +52,7 @@ def main(
 def run() -> None:
     """Entry point: run the app, turning pivault errors into one line and exit status 1."""
     try:
-        app(standalone_mode=False)
+        status = app(standalone_mode=False)
     except PolicyError as exc:
         for problem in exc.problems:
             err.print(str(problem), markup=False)
@@ -69,6 +72,7 @@ def run() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":

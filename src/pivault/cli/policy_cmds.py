@@ -1,4 +1,4 @@
-"""``pivault policy check|show|render|diff|export``: the policy file as the single source of truth."""
+"""``pivault policy check|show|render|diff|export``: the policy file is the source of truth."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import typer
 from pivault.cli.context import err, out
 from pivault.service.policy_files import lint_policy, load_policy
 
-app = typer.Typer(help="Check, show, render, compare and export policy files.", no_args_is_help=True)
+app = typer.Typer(
+    help="Check, show, render, compare and export policy files.", no_args_is_help=True
+)
 
 FileArg = Annotated[Path | None, typer.Argument(help="Policy file (default: the bundled policy).")]
 
@@ -64,7 +66,9 @@ def show(
         items = doc[section]
         for item in items.values() if isinstance(items, dict) else items:
             label = item.get("label", {})
-            out.print(f"  {item['key']}: {label.get('zh-CN', '')} / {label.get('en', '')}", markup=False)
+            out.print(
+                f"  {item['key']}: {label.get('zh-CN', '')} / {label.get('en', '')}", markup=False
+            )
 
 
 @app.command("render")
@@ -108,9 +112,9 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
     """Export the policy for other tools: a Fides system manifest (fideslang)."""
-    from pivault.core.fides_export import to_fides_manifest
-
     import yaml
+
+    from pivault.core.fides_export import to_fides_manifest
 
     text = yaml.safe_dump(to_fides_manifest(load_policy(file)), allow_unicode=True, sort_keys=False)
     if output:

@@ -1,4 +1,4 @@
-"""Vault commands: init, collect, read, consent, features, actors, export, correct, delete, erase."""
+"""Vault commands: init, collect, read, consent, features, actors, export, erase and more."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ from pivault.crypto.master_key import MasterKey
 from pivault.service.policy_files import load_policy
 from pivault.service.vault import Vault
 
-consent_app = typer.Typer(help="Grant or withdraw a consent; show a person's consents.", no_args_is_help=True)
-actors_app = typer.Typer(help="Register calling services and the purposes they may claim.", no_args_is_help=True)
+consent_app = typer.Typer(
+    help="Grant or withdraw a consent; show a person's consents.", no_args_is_help=True
+)
+actors_app = typer.Typer(
+    help="Register calling services and the purposes they may claim.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +45,9 @@ def _pairs(vault: Vault, items: list[str]) -> dict[str, Any]:
         if not sep or not key:
             raise InvalidArgumentError(f"expected CATEGORY=VALUE, got {key or item!r} without '='")
         cat = vault.policy.categories.get(key)
-        is_binary = cat is not None and cat.value_type is not None and cat.value_type.name in BINARY_TYPES
+        is_binary = (
+            cat is not None and cat.value_type is not None and cat.value_type.name in BINARY_TYPES
+        )
         if is_binary:
             if not raw.startswith("@"):
                 raise InvalidArgumentError(f"{key} takes a file: write {key}=@PATH")
@@ -77,7 +83,9 @@ def collect(
 ) -> None:
     """Collect values for a person through a feature; undeclared fields are refused."""
     with options(ctx).open_vault() as vault:
-        receipt = vault.collect(subject, feature, _pairs(vault, values), actor=actor, from_text=True)
+        receipt = vault.collect(
+            subject, feature, _pairs(vault, values), actor=actor, from_text=True
+        )
     out.print(f"collected {', '.join(receipt.stored)} for {subject} via {feature}")
     for cat, transform in receipt.transforms.items():
         out.print(f"  minimised {cat}: {transform}")
@@ -99,7 +107,8 @@ def read(
             "subject": subject,
             "purpose": purpose,
             "values": {
-                k: ({"bytes": len(v)} if isinstance(v, bytes) else v) for k, v in result.values.items()
+                k: ({"bytes": len(v)} if isinstance(v, bytes) else v)
+                for k, v in result.values.items()
             },
             "denied": {k: d.as_dict() for k, d in result.denied.items()},
             "not_collected": result.missing,
@@ -127,7 +136,11 @@ def features(
         labels = {k: f.label for k, f in vault.policy.features.items()}
     if as_json:
         doc = [
-            {"feature": s.feature, "available": s.available, "missing_consents": list(s.missing_consents)}
+            {
+                "feature": s.feature,
+                "available": s.available,
+                "missing_consents": list(s.missing_consents),
+            }
             for s in statuses
         ]
         out.print(json.dumps(doc, ensure_ascii=False, indent=2), markup=False)
@@ -157,10 +170,15 @@ def export(
         out.print(text, markup=False)
     else:
         output.write_text(text + "\n", encoding="utf-8")
-        out.print(f"exported {len(doc['data'])} values and {len(doc['access_history'])} audit entries to {output}")
+        out.print(
+            f"exported {len(doc['data'])} values and {len(doc['access_history'])} "
+            f"audit entries to {output}"
+        )
 
 
-def correct(ctx: typer.Context, subject: str, value: Annotated[str, typer.Argument(help="CATEGORY=VALUE")]) -> None:
+def correct(
+    ctx: typer.Context, subject: str, value: Annotated[str, typer.Argument(help="CATEGORY=VALUE")]
+) -> None:
     """Correct a value the vault holds (PIPL Art. 46)."""
     with options(ctx).open_vault() as vault:
         ((category, new_value),) = _pairs(vault, [value]).items()
@@ -248,4 +266,3 @@ def actors_list(ctx: typer.Context) -> None:
     with options(ctx).open_vault() as vault:
         for actor in vault.actors():
             out.print(f"{actor.name}: {', '.join(sorted(actor.purposes))}")
-

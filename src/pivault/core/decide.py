@@ -183,9 +183,7 @@ def category_missing_consents(
     if cat.sensitive_item is not None and cat.sensitive_item not in granted:
         missing.append(cat.sensitive_item)
     usable = [p for p in purposes if p in policy.allowed.get(category, frozenset())]
-    if not any(
-        policy.purposes[p].basis is Basis.NECESSARY or p in granted for p in usable
-    ):
+    if not any(policy.purposes[p].basis is Basis.NECESSARY or p in granted for p in usable):
         missing.extend(p for p in usable if p not in granted)
     return missing
 
@@ -198,10 +196,9 @@ def feature_missing_consents(policy: Policy, feature: str, granted: frozenset[st
         for item in category_missing_consents(policy, f.purposes, leaf, granted):
             if item not in missing:
                 missing.append(item)
-    if not f.requires:
-        # A feature that collects nothing still needs one of its purposes usable.
-        if not any(
-            policy.purposes[p].basis is Basis.NECESSARY or p in granted for p in f.purposes
-        ):
-            missing.extend(p for p in f.purposes if p not in missing)
+    # A feature that requires nothing still needs one of its purposes usable.
+    if not f.requires and not any(
+        policy.purposes[p].basis is Basis.NECESSARY or p in granted for p in f.purposes
+    ):
+        missing.extend(p for p in f.purposes if p not in missing)
     return missing

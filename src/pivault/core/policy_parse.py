@@ -30,7 +30,7 @@ from pivault.core.model import (
     Transform,
     ValueType,
 )
-from pivault.core.yaml_located import LList, Loc, LMap, load_located
+from pivault.core.yaml_located import LList, LMap, Loc, load_located
 
 #: Every key the policy format knows, per section. docs/policy.md documents each one.
 TOP_KEYS = (
@@ -107,7 +107,9 @@ ACCOUNT_LIFETIME = "account_lifetime"
 SUPPORTED_FORMAT = 1
 
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
-_CLAUSE_RE = re.compile(r"^(1\.[1-3](\.[1-3])?(\([1-5]\))?|2\.[1-8]|cross_service|analytics|P[1-6])$")
+_CLAUSE_RE = re.compile(
+    r"^(1\.[1-3](\.[1-3])?(\([1-5]\))?|2\.[1-8]|cross_service|analytics|P[1-6])$"
+)
 _DURATION_RE = re.compile(
     r"^P(?!$)(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
     r"(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+)S)?)?$"
@@ -260,7 +262,9 @@ def parse_policy(text: str, filename: str = "<policy>") -> Policy:
             for leaf in _leaves_under(categories, cat):
                 allowed[leaf].add(rule.purpose)
     feature_fields = {
-        f.key: frozenset(leaf for c in f.requires + f.optional for leaf in _leaves_under(categories, c))
+        f.key: frozenset(
+            leaf for c in f.requires + f.optional for leaf in _leaves_under(categories, c)
+        )
         for f in features.values()
     }
     feature_required = {
@@ -285,9 +289,7 @@ def parse_policy(text: str, filename: str = "<policy>") -> Policy:
 
 def _leaves_under(categories: dict[str, Category], key: str) -> list[str]:
     prefix = key + "."
-    return [
-        k for k, c in categories.items() if c.is_leaf and (k == key or k.startswith(prefix))
-    ]
+    return [k for k, c in categories.items() if c.is_leaf and (k == key or k.startswith(prefix))]
 
 
 def _section(b: _Builder, root: LMap, key: str) -> LMap:
@@ -323,12 +325,16 @@ def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
         if parent_key and parent is None:
             b.problem(kloc, f"{what}: its parent category {parent_key!r} is not declared")
         if parent is not None and parent.is_leaf:
-            b.problem(kloc, f"{what}: its parent {parent_key!r} has a type, so it cannot have children")
+            b.problem(
+                kloc, f"{what}: its parent {parent_key!r} has a type, so it cannot have children"
+            )
 
         clauses = [c for c, _ in b.str_list(m, "clauses", what)]
         for c, loc in b.str_list(m, "clauses", what):
             if not _CLAUSE_RE.match(c):
-                b.problem(loc, f"{what}: {c!r} is not a clause of the policy (1.1.1 … 1.3, 2.1 … 2.8)")
+                b.problem(
+                    loc, f"{what}: {c!r} is not a clause of the policy (1.1.1 … 1.3, 2.1 … 2.8)"
+                )
         source_name = b.choice(m, "source", what, tuple(s.value for s in Source))
         source = Source(source_name) if source_name else (parent.source if parent else None)
         if source is None:
@@ -340,6 +346,7 @@ def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
             b.problems.pop()  # `sensitive: false` is a fine explicit no
             sensitive_name = None
         sensitive: SensitiveKind | None
+        sensitive_item: str | None
         if sensitive_name:
             sensitive, sensitive_item = SensitiveKind(sensitive_name), key
         elif parent is not None and parent.sensitive is not None:
@@ -354,10 +361,14 @@ def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
         transform = _transform(b, m, what, value_type)
         fides = b.string(m, "fides", what) or (parent.fides if parent else "")
         if value_type is not None and not fides:
-            b.problem(kloc, f"{what} needs a fides data-category key, e.g. user.contact.phone_number")
+            b.problem(
+                kloc, f"{what} needs a fides data-category key, e.g. user.contact.phone_number"
+            )
         lookup = b.boolean(m, "lookup", what, False)
         if lookup and value_type is None:
-            b.problem(m.value_locs["lookup"], f"{what}: only categories with a type can be looked up")
+            b.problem(
+                m.value_locs["lookup"], f"{what}: only categories with a type can be looked up"
+            )
         out[key] = Category(
             key=key,
             label=b.text(m, "label", what),
@@ -495,9 +506,7 @@ def _purposes(b: _Builder, root: LMap) -> dict[str, Purpose]:
     return out
 
 
-def _ref(
-    b: _Builder, name: str, loc: Loc, known: dict[str, Any], kind: str, what: str
-) -> bool:
+def _ref(b: _Builder, name: str, loc: Loc, known: dict[str, Any], kind: str, what: str) -> bool:
     if name in known:
         return True
     b.problem(loc, f"{what}: unknown {kind} {name!r}{did_you_mean(name, known)}")
@@ -522,7 +531,9 @@ def _features(
             ("purposes", purposes, "purpose"),
         ):
             lists[field_name] = [
-                n for n, loc in b.str_list(m, field_name, what) if _ref(b, n, loc, known, kind, what)
+                n
+                for n, loc in b.str_list(m, field_name, what)
+                if _ref(b, n, loc, known, kind, what)
             ]
         if not lists["purposes"]:
             b.problem(section.key_locs[key], f"{what} must serve at least one purpose")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -75,18 +76,45 @@ class Document:
 # ---- Markdown -------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&!])")
+_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+
+
+def tidy(text: str) -> str:
+    """Collapse runs of whitespace; drop the spaces YAML folding leaves between Han characters."""
+    return _CJK_GAP.sub("", re.sub(r"\s+", " ", text))
 
 
 def md_escape(text: str) -> str:
     """Escape Markdown punctuation so policy texts render literally."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _MD_SPECIAL.sub(r"\\\1", tidy(text))
+
+
+def _is_punct_or_space(ch: str) -> bool:
+    return not ch or ch.isspace() or unicodedata.category(ch)[0] in "PS"
+
+
+def _md_strong(text: str, before: str, after: str) -> str:
+    """``**text**`` where CommonMark's flanking rules allow it, else ``<strong>``.
+
+    Next to Chinese punctuation (``**（敏感）**、``) the asterisks would not parse.
+    """
+    opens = not _is_punct_or_space(text[0]) or _is_punct_or_space(before)
+    closes = not _is_punct_or_space(text[-1]) or _is_punct_or_space(after)
+    body = md_escape(text)
+    return f"**{body}**" if opens and closes else f"<strong>{body}</strong>"
 
 
 def _md_inline(content: Inline) -> str:
+    texts = [tidy(s.text) for s in content]
     out = []
-    for s in content:
-        t = md_escape(s.text)
-        out.append(f"**{t}**" if s.strong and t else t)
+    for i, s in enumerate(content):
+        if s.strong and texts[i].strip():
+            before = texts[i - 1][-1:] if i else ""
+            after = texts[i + 1][:1] if i + 1 < len(texts) else ""
+            out.append(_md_strong(texts[i], before, after))
+        else:
+            out.append(md_escape(texts[i]))
     return "".join(out)
 
 
@@ -105,8 +133,6 @@ def _md_block(block: Block | Section, out: list[str]) -> None:
         out.append("\n".join(lines))
     else:
         lines = [
-            f"*{md_escape(block.caption)}*",
-            "",
             "| " + " | ".join(md_escape(h) for h in block.header) + " |",
             "|" + "---|" * len(block.header),
         ]
@@ -139,7 +165,8 @@ nav ol { padding-left: 1.2rem; }
 a { color: inherit; }
 .table-wrap { overflow-x: auto; margin: .5rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }
 th, td { border: 1px solid #8888; padding: .35rem .5rem; text-align: left;
   vertical-align: top; }
 thead th { background: #8882; }
@@ -148,7 +175,7 @@ thead th { background: #8882; }
 
 
 def _h(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(tidy(text), quote=True)
 
 
 def _html_inline(content: Inline) -> str:
@@ -172,7 +199,7 @@ def _html_block(block: Block | Section, out: list[str]) -> None:
         out.append(f"</{tag}>")
     else:
         out.append('<div class="table-wrap"><table>')
-        out.append(f"<caption>{_h(block.caption)}</caption>")
+        out.append(f'<caption class="visually-hidden">{_h(block.caption)}</caption>')
         out.append("<thead><tr>")
         out.extend(f'<th scope="col">{_h(h)}</th>' for h in block.header)
         out.append("</tr></thead>")

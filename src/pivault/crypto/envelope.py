@@ -11,7 +11,9 @@ from pivault.crypto.master_key import context
 from pivault.crypto.primitives import keyed_digest, open_sealed, seal
 
 
-def seal_value(data_key: bytes, plaintext: bytes, subject: str, category: str, record_id: str) -> bytes:
+def seal_value(
+    data_key: bytes, plaintext: bytes, subject: str, category: str, record_id: str
+) -> bytes:
     return seal(data_key, plaintext, context("value", subject, category, record_id))
 
 

@@ -41,7 +41,9 @@ def open_sealed(key: bytes, blob: bytes, associated_data: bytes) -> bytes:
     if len(blob) < 1 + NONCE_BYTES + TAG_BYTES or blob[:1] != _FORMAT_V1 or len(key) != KEY_BYTES:
         raise DecryptionError()
     try:
-        return AESGCM(key).decrypt(blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], associated_data)
+        return AESGCM(key).decrypt(
+            blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], associated_data
+        )
     except (InvalidTag, ValueError):
         raise DecryptionError() from None
 

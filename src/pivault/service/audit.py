@@ -55,8 +55,17 @@ class AuditReport:
         return not self.problems
 
 
-def canonical(seq: int, at: str, actor: str, action: str, subject: str | None, detail: str) -> bytes:
-    body = {"seq": seq, "at": at, "actor": actor, "action": action, "subject": subject, "detail": detail}
+def canonical(
+    seq: int, at: str, actor: str, action: str, subject: str | None, detail: str
+) -> bytes:
+    body = {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "detail": detail,
+    }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -83,10 +92,18 @@ def append(
     seq = (head.seq + 1) if head else 1
     previous = bytes(head.digest) if head else GENESIS
     detail_text = json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = chain_digest(audit_key, previous, canonical(seq, at, actor, action, subject, detail_text))
+    digest = chain_digest(
+        audit_key, previous, canonical(seq, at, actor, action, subject, detail_text)
+    )
     conn.execute(
         audit_log.insert().values(
-            seq=seq, at=at, actor=actor, action=action, subject=subject, detail=detail_text, digest=digest
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            subject=subject,
+            detail=detail_text,
+            digest=digest,
         )
     )
     return seq

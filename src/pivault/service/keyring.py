@@ -42,7 +42,9 @@ def open_or_create(conn: Connection, master: MasterKey, created_at: str) -> Vaul
             ],
         )
         for name in VAULT_KEY_NAMES:
-            conn.execute(vault_keys.insert().values(name=name, wrapped=master.wrap(new_key(), "vault", name)))
+            conn.execute(
+                vault_keys.insert().values(name=name, wrapped=master.wrap(new_key(), "vault", name))
+            )
     elif stored_id != master.key_id:
         raise MasterKeyError(
             f"this master key (id {master.key_id}) is not the vault's (id {stored_id}); "
@@ -64,11 +66,15 @@ def rewrap_all(conn: Connection, old: MasterKey, new: MasterKey) -> int:
     for name, blob in conn.execute(select(vault_keys.c.name, vault_keys.c.wrapped)).all():
         key = old.unwrap(bytes(blob), "vault", name)
         conn.execute(
-            update(vault_keys).where(vault_keys.c.name == name).values(wrapped=new.wrap(key, "vault", name))
+            update(vault_keys)
+            .where(vault_keys.c.name == name)
+            .values(wrapped=new.wrap(key, "vault", name))
         )
         count += 1
     rows = conn.execute(
-        select(subjects.c.subject, subjects.c.wrapped_key).where(subjects.c.wrapped_key.is_not(None))
+        select(subjects.c.subject, subjects.c.wrapped_key).where(
+            subjects.c.wrapped_key.is_not(None)
+        )
     ).all()
     for subject, blob in rows:
         key = old.unwrap(bytes(blob), "subject", subject)

@@ -51,4 +51,6 @@ def apply_transform(
             lat, lon = stripped.location[0], stripped.location[1]
             out.append((str(keep_as), {"lat": float(lat), "lon": float(lon)}, "kept_from_image"))
         return out
-    raise AssertionError(f"transform {name} is declared but not implemented")  # policy_parse forbids
+    raise AssertionError(
+        f"transform {name} is declared but not implemented"
+    )  # policy_parse forbids

@@ -29,7 +29,9 @@ def read_policy_text(path: str | Path | None) -> tuple[str, str]:
     except UnicodeDecodeError:
         raise PolicyError([PolicyProblem(str(path), 1, 1, "the file is not UTF-8 text")]) from None
     except OSError as exc:
-        raise PolicyError([PolicyProblem(str(path), 1, 1, f"cannot read: {exc.strerror}")]) from None
+        raise PolicyError(
+            [PolicyProblem(str(path), 1, 1, f"cannot read: {exc.strerror}")]
+        ) from None
 
 
 def lint_policy(path: str | Path | None = None) -> tuple[Policy | None, list[PolicyProblem]]:

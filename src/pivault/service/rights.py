@@ -41,14 +41,18 @@ class RightsMixin(VaultBase):
         with self._engine.begin() as conn:
             person = self._person(conn, subject)
             rows = conn.execute(
-                select(pi_values).where(pi_values.c.subject == subject).order_by(pi_values.c.category)
+                select(pi_values)
+                .where(pi_values.c.subject == subject)
+                .order_by(pi_values.c.category)
             ).all()
             items = []
             for row in rows:
                 cat = policy.categories.get(row.category)
                 if cat is None or cat.value_type is None:
                     continue  # a category dropped from the policy: not decodable by type
-                plain = open_value(person.data_key, bytes(row.ciphertext), subject, row.category, row.record_id)
+                plain = open_value(
+                    person.data_key, bytes(row.ciphertext), subject, row.category, row.record_id
+                )
                 items.append(
                     {
                         "category": cat.key,
@@ -59,8 +63,11 @@ class RightsMixin(VaultBase):
                         "value_type": cat.value_type.name,
                         "value": _json_safe(decode(cat.value_type.name, plain)),
                         "purposes": [
-                            {"purpose": p, "clause": policy.purposes[p].clause,
-                             "label": policy.purposes[p].label.as_dict()}
+                            {
+                                "purpose": p,
+                                "clause": policy.purposes[p].clause,
+                                "label": policy.purposes[p].label.as_dict(),
+                            }
                             for p in sorted(policy.allowed[cat.key])
                         ],
                         "collected_at": row.collected_at,
@@ -72,7 +79,9 @@ class RightsMixin(VaultBase):
             history = [
                 audit.to_entry(r).as_dict()
                 for r in conn.execute(
-                    select(audit_log).where(audit_log.c.subject == subject).order_by(audit_log.c.seq)
+                    select(audit_log)
+                    .where(audit_log.c.subject == subject)
+                    .order_by(audit_log.c.seq)
                 ).all()
             ]
             self._audit(conn, actor, "export", subject, {"categories": len(items)})
@@ -83,7 +92,13 @@ class RightsMixin(VaultBase):
             "policy_version": policy.version,
             "data": items,
             "consents": [
-                {"item": c.item, "kind": c.kind, "granted": c.granted, "explicit": c.explicit, "at": c.at}
+                {
+                    "item": c.item,
+                    "kind": c.kind,
+                    "granted": c.granted,
+                    "explicit": c.explicit,
+                    "at": c.at,
+                }
                 for c in self.consents(subject)
             ],
             "consent_ledger": self.consent_ledger(subject),
@@ -108,7 +123,9 @@ class RightsMixin(VaultBase):
             if row is None:
                 raise ValueValidationError(category, "nothing is held in this category to correct")
             # Only the corrected category itself is stored; derived values are not re-derived.
-            stored = apply_transform(self.policy, self._keys.pseudonym, category, canonical, lambda _: False)
+            stored = apply_transform(
+                self.policy, self._keys.pseudonym, category, canonical, lambda _: False
+            )
             new_value = stored[0][1]
             record_id = uuid.uuid4().hex
             conn.execute(
@@ -117,10 +134,16 @@ class RightsMixin(VaultBase):
                 .values(
                     record_id=record_id,
                     ciphertext=seal_value(
-                        person.data_key, encode(cat.value_type.name, new_value), subject, category, record_id
+                        person.data_key,
+                        encode(cat.value_type.name, new_value),
+                        subject,
+                        category,
+                        record_id,
                     ),
                     blind_index=blind_index(
-                        self._keys.blind_index, category, lookup_form(cat.value_type.name, new_value)
+                        self._keys.blind_index,
+                        category,
+                        lookup_form(cat.value_type.name, new_value),
                     )
                     if cat.lookup
                     else None,
@@ -131,7 +154,9 @@ class RightsMixin(VaultBase):
             )
             self._audit(conn, actor, "correct", subject, {"category": category})
 
-    def delete_categories(self, subject: str, categories: Iterable[str], *, actor: str = SELF) -> list[str]:
+    def delete_categories(
+        self, subject: str, categories: Iterable[str], *, actor: str = SELF
+    ) -> list[str]:
         """Delete the values of ``categories`` (parents cover children); returns those deleted."""
         leaves: list[str] = []
         for key in categories:
@@ -185,16 +210,20 @@ class RightsMixin(VaultBase):
                     continue
                 cutoff = iso(at - timedelta(seconds=cat.retention.seconds))
                 n = conn.execute(
-                    delete(pi_values).where(pi_values.c.category == cat.key, pi_values.c.collected_at < cutoff)
+                    delete(pi_values).where(
+                        pi_values.c.category == cat.key, pi_values.c.collected_at < cutoff
+                    )
                 ).rowcount
                 if n:
                     purged[cat.key] = int(n)
-            self._audit(conn, "retention", "retention.purge", None, {"purged": purged, "at": iso(at)})
+            self._audit(
+                conn, "retention", "retention.purge", None, {"purged": purged, "at": iso(at)}
+            )
         self._flush_deleted_pages()
         return purged
 
     def rotate_master_key(self, new_key: MasterKey, *, actor: str = "admin") -> int:
-        """Re-wrap every key under ``new_key``; no value is re-encrypted. Returns keys re-wrapped."""
+        """Re-wrap every key under ``new_key`` (no value is re-encrypted); returns the count."""
         with self._engine.begin() as conn:
             count = keyring.rewrap_all(conn, self._master, new_key)
             self._audit(
@@ -202,7 +231,11 @@ class RightsMixin(VaultBase):
                 actor,
                 "keys.rotate",
                 None,
-                {"old_key_id": self._master.key_id, "new_key_id": new_key.key_id, "rewrapped": count},
+                {
+                    "old_key_id": self._master.key_id,
+                    "new_key_id": new_key.key_id,
+                    "rewrapped": count,
+                },
             )
         self._master = new_key
         return count
@@ -214,18 +247,21 @@ class RightsMixin(VaultBase):
             conn.rollback()
         return audit.verify_chain(rows, self._keys.audit)
 
-    def audit_log(self, subject: str | None = None, *, limit: int | None = None) -> list[AuditEntry]:
+    def audit_log(
+        self, subject: str | None = None, *, limit: int | None = None
+    ) -> list[AuditEntry]:
         """Audit entries, oldest first; only ``subject``'s when given."""
         query = select(audit_log).order_by(audit_log.c.seq)
         if subject is not None:
             query = query.where(audit_log.c.subject == subject)
         with self._engine.connect() as conn:
             if subject is not None:
-                exists = conn.execute(select(subjects.c.subject).where(subjects.c.subject == subject)).first()
+                exists = conn.execute(
+                    select(subjects.c.subject).where(subjects.c.subject == subject)
+                ).first()
                 if exists is None:
                     raise UnknownSubjectError(subject)
             rows = conn.execute(query).all()
             conn.rollback()
         entries = [audit.to_entry(r) for r in rows]
         return entries[-limit:] if limit else entries
-

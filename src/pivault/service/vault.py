@@ -68,13 +68,19 @@ class Vault(RightsMixin):
             raise InvalidArgumentError("an actor name is 1–64 letters, digits, - or _")
         with self._engine.begin() as conn:
             conn.execute(delete(actors).where(actors.c.name == name))
-            conn.execute(actors.insert().values(name=name, purposes=json.dumps(wanted), created_at=self._now()))
+            conn.execute(
+                actors.insert().values(
+                    name=name, purposes=json.dumps(wanted), created_at=self._now()
+                )
+            )
             self._audit(conn, "admin", "actor.register", None, {"actor": name, "purposes": wanted})
         return Actor(name, frozenset(wanted))
 
     def actors(self) -> list[Actor]:
         with self._engine.connect() as conn:
-            rows = conn.execute(select(actors.c.name, actors.c.purposes).order_by(actors.c.name)).all()
+            rows = conn.execute(
+                select(actors.c.name, actors.c.purposes).order_by(actors.c.name)
+            ).all()
             conn.rollback()
         return [Actor(r.name, frozenset(json.loads(r.purposes))) for r in rows]
 
@@ -98,7 +104,9 @@ class Vault(RightsMixin):
             raise UndeclaredFieldError(feature, undeclared, allowed)
         if not values:
             raise CollectionRefusedError(f"nothing to collect for feature {feature!r}")
-        canonical = {k: validate(policy.categories[k], v, from_text=from_text) for k, v in values.items()}
+        canonical = {
+            k: validate(policy.categories[k], v, from_text=from_text) for k, v in values.items()
+        }
         purposes = policy.features[feature].purposes
         with self._engine.begin() as conn:
             caller = self._actor(conn, actor)
@@ -119,8 +127,10 @@ class Vault(RightsMixin):
                     self._keys.pseudonym,
                     key,
                     value,
-                    lambda derived: derived in allowed
-                    and not category_missing_consents(policy, purposes, derived, granted),
+                    lambda derived: (
+                        derived in allowed
+                        and not category_missing_consents(policy, purposes, derived, granted)
+                    ),
                 ):
                     if note:
                         applied[out_key] = note
@@ -131,11 +141,19 @@ class Vault(RightsMixin):
                 actor,
                 "collect",
                 subject,
-                {"feature": feature, "categories": sorted(r["category"] for r in rows), "transforms": applied},
+                {
+                    "feature": feature,
+                    "categories": sorted(r["category"] for r in rows),
+                    "transforms": applied,
+                },
             )
-        return CollectReceipt(subject, feature, tuple(sorted(r["category"] for r in rows)), applied, seq)
+        return CollectReceipt(
+            subject, feature, tuple(sorted(r["category"] for r in rows)), applied, seq
+        )
 
-    def _require_consent(self, purposes: tuple[str, ...], category: str, granted: frozenset[str]) -> None:
+    def _require_consent(
+        self, purposes: tuple[str, ...], category: str, granted: frozenset[str]
+    ) -> None:
         missing = category_missing_consents(self.policy, purposes, category, granted)
         if missing:
             cat = self.policy.categories[category]
@@ -148,7 +166,9 @@ class Vault(RightsMixin):
                 category, missing, f"{why}: {', '.join(missing)}; nothing was stored"
             )
 
-    def _sealed_row(self, person: _Person, feature: str, actor: str, category: str, value: Any) -> dict[str, Any]:
+    def _sealed_row(
+        self, person: _Person, feature: str, actor: str, category: str, value: Any
+    ) -> dict[str, Any]:
         cat = self.policy.categories[category]
         assert cat.value_type is not None
         record_id = uuid.uuid4().hex
@@ -157,9 +177,15 @@ class Vault(RightsMixin):
             "category": category,
             "record_id": record_id,
             "ciphertext": seal_value(
-                person.data_key, encode(cat.value_type.name, value), person.subject, category, record_id
+                person.data_key,
+                encode(cat.value_type.name, value),
+                person.subject,
+                category,
+                record_id,
             ),
-            "blind_index": blind_index(self._keys.blind_index, category, lookup_form(cat.value_type.name, value))
+            "blind_index": blind_index(
+                self._keys.blind_index, category, lookup_form(cat.value_type.name, value)
+            )
             if cat.lookup
             else None,
             "feature": feature,
@@ -180,7 +206,9 @@ class Vault(RightsMixin):
         conn.execute(stmt, rows)
 
     # ---- read ---------------------------------------------------------------
-    def read(self, subject: str, categories: Iterable[str], *, purpose: str, actor: str) -> ReadResult:
+    def read(
+        self, subject: str, categories: Iterable[str], *, purpose: str, actor: str
+    ) -> ReadResult:
         """Values the actor may use for ``purpose``; a reasoned denial for the rest."""
         wanted = self._expand(categories)
         if purpose not in self.policy.purposes:
@@ -199,13 +227,15 @@ class Vault(RightsMixin):
                     result.denied[cat] = decision
             if allowed_cats:
                 rows = conn.execute(
-                    select(pi_values.c.category, pi_values.c.record_id, pi_values.c.ciphertext).where(
-                        pi_values.c.subject == subject, pi_values.c.category.in_(allowed_cats)
-                    )
+                    select(
+                        pi_values.c.category, pi_values.c.record_id, pi_values.c.ciphertext
+                    ).where(pi_values.c.subject == subject, pi_values.c.category.in_(allowed_cats))
                 ).all()
                 for row in rows:
                     type_name = self.policy.categories[row.category].value_type.name  # type: ignore[union-attr]
-                    plain = open_value(person.data_key, bytes(row.ciphertext), subject, row.category, row.record_id)
+                    plain = open_value(
+                        person.data_key, bytes(row.ciphertext), subject, row.category, row.record_id
+                    )
                     result.values[row.category] = decode(type_name, plain)
             result.missing = [c for c in allowed_cats if c not in result.values]
             self._audit(
@@ -251,16 +281,27 @@ class Vault(RightsMixin):
             raise UnknownPurposeError(purpose, self.policy.purposes)
         assert cat.value_type is not None
         canonical = validate(cat, value)
-        token = blind_index(self._keys.blind_index, category, lookup_form(cat.value_type.name, canonical))
+        token = blind_index(
+            self._keys.blind_index, category, lookup_form(cat.value_type.name, canonical)
+        )
         with self._engine.begin() as conn:
             caller = self._actor(conn, actor)
             if purpose not in caller.purposes or purpose not in self.policy.allowed[category]:
                 reason = (
-                    Reason.ACTOR_NOT_AUTHORIZED if purpose not in caller.purposes else Reason.NOT_PERMITTED_BY_POLICY
+                    Reason.ACTOR_NOT_AUTHORIZED
+                    if purpose not in caller.purposes
+                    else Reason.NOT_PERMITTED_BY_POLICY
                 )
-                self._audit(conn, actor, "find", None, {"category": category, "purpose": purpose, "denied": reason.value})
+                self._audit(
+                    conn,
+                    actor,
+                    "find",
+                    None,
+                    {"category": category, "purpose": purpose, "denied": reason.value},
+                )
                 raise CollectionRefusedError(
-                    f"actor {actor!r} may not look up {category!r} for purpose {purpose!r} ({reason.value})"
+                    f"actor {actor!r} may not look up {category!r} for purpose {purpose!r} "
+                    f"({reason.value})"
                 )
             found = list(
                 conn.execute(
@@ -269,7 +310,13 @@ class Vault(RightsMixin):
                     )
                 ).scalars()
             )
-            self._audit(conn, actor, "find", None, {"category": category, "purpose": purpose, "matches": len(found)})
+            self._audit(
+                conn,
+                actor,
+                "find",
+                None,
+                {"category": category, "purpose": purpose, "matches": len(found)},
+            )
         return found
 
     # ---- consent ------------------------------------------------------------
@@ -297,7 +344,9 @@ class Vault(RightsMixin):
             person = self._person(conn, subject, create=True)
             person.consents[item] = [granted, now, self.policy.version]
             conn.execute(
-                update(subjects).where(subjects.c.subject == subject).values(consents=json.dumps(person.consents))
+                update(subjects)
+                .where(subjects.c.subject == subject)
+                .values(consents=json.dumps(person.consents))
             )
             conn.execute(
                 consent_events.insert().values(
@@ -318,37 +367,6 @@ class Vault(RightsMixin):
                 {"item": item, "channel": channel, "policy_version": self.policy.version},
             )
         return ConsentState(item, items[item], granted, True, now, self.policy.version)
-
-    def consents(self, subject: str) -> list[ConsentState]:
-        with self._engine.connect() as conn:
-            person = self._person(conn, subject)
-            conn.rollback()
-        out = []
-        for item, kind in self.policy.consent_items().items():
-            state = person.consents.get(item)
-            if state is None:
-                out.append(ConsentState(item, kind, self.policy.consent_default(item), False, None, None))
-            else:
-                out.append(ConsentState(item, kind, bool(state[0]), True, state[1], state[2]))
-        return out
-
-    def consent_ledger(self, subject: str) -> list[dict[str, Any]]:
-        with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(consent_events).where(consent_events.c.subject == subject).order_by(consent_events.c.id)
-            ).all()
-            conn.rollback()
-        return [
-            {
-                "item": r.item,
-                "granted": r.granted,
-                "at": r.at,
-                "policy_version": r.policy_version,
-                "channel": r.channel,
-                "evidence": json.loads(r.evidence),
-            }
-            for r in rows
-        ]
 
     def features(self, subject: str) -> list[FeatureStatus]:
         """Every feature, available or not, with the consents it lacks."""

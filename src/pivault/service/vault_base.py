@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -25,7 +25,7 @@ from pivault.crypto.primitives import new_key
 from pivault.service import audit, keyring
 from pivault.service.policy_files import load_policy
 from pivault.store.engine import create_store_engine, migrate
-from pivault.store.schema import actors, subjects
+from pivault.store.schema import actors, consent_events, subjects
 
 Clock = Callable[[], datetime]
 SELF = "data-subject"
@@ -120,7 +120,7 @@ class VaultBase:
     def close(self) -> None:
         self._engine.dispose()
 
-    def __enter__(self) -> "VaultBase":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -130,10 +130,21 @@ class VaultBase:
         return iso(self._clock())
 
     def _audit(
-        self, conn: Connection, actor: str, action: str, subject: str | None, detail: Mapping[str, Any]
+        self,
+        conn: Connection,
+        actor: str,
+        action: str,
+        subject: str | None,
+        detail: Mapping[str, Any],
     ) -> int:
         return audit.append(
-            conn, self._keys.audit, at=self._now(), actor=actor, action=action, subject=subject, detail=detail
+            conn,
+            self._keys.audit,
+            at=self._now(),
+            actor=actor,
+            action=action,
+            subject=subject,
+            detail=detail,
         )
 
     def _actor(self, conn: Connection, name: str) -> Actor:
@@ -177,6 +188,40 @@ class VaultBase:
     def _granted(self, person: _Person) -> frozenset[str]:
         return effective_consents(self.policy, {k: bool(v[0]) for k, v in person.consents.items()})
 
+    def consents(self, subject: str) -> list[ConsentState]:
+        with self._engine.connect() as conn:
+            person = self._person(conn, subject)
+            conn.rollback()
+        out = []
+        for item, kind in self.policy.consent_items().items():
+            state = person.consents.get(item)
+            if state is None:
+                out.append(
+                    ConsentState(item, kind, self.policy.consent_default(item), False, None, None)
+                )
+            else:
+                out.append(ConsentState(item, kind, bool(state[0]), True, state[1], state[2]))
+        return out
+
+    def consent_ledger(self, subject: str) -> list[dict[str, Any]]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(consent_events)
+                .where(consent_events.c.subject == subject)
+                .order_by(consent_events.c.id)
+            ).all()
+            conn.rollback()
+        return [
+            {
+                "item": r.item,
+                "granted": r.granted,
+                "at": r.at,
+                "policy_version": r.policy_version,
+                "channel": r.channel,
+                "evidence": json.loads(r.evidence),
+            }
+            for r in rows
+        ]
 
 
 def check_subject_id(subject: str) -> None:

@@ -6,8 +6,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -82,6 +80,10 @@ def migrate(engine: Engine, url_for_messages: str) -> None:
     try:
         if _current_revision(engine) == HEAD_REVISION:
             return
+        # Alembic is imported only when a migration is due: it costs ~0.5 s at start-up.
+        from alembic import command
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
         with engine.begin() as conn:
@@ -92,7 +94,7 @@ def migrate(engine: Engine, url_for_messages: str) -> None:
     except SQLAlchemyError as exc:
         raise StoreError(
             f"cannot open the vault store {hide_password(url_for_messages)}: "
-            f"{type(exc.orig or exc).__name__}: {_first_line(exc)}"
+            f"{type(getattr(exc, 'orig', None) or exc).__name__}: {_first_line(exc)}"
         ) from None
 
 
