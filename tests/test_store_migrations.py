@@ -24,7 +24,9 @@ def test_head_revision_constant_is_alembics_head() -> None:
     assert ScriptDirectory.from_config(cfg).get_current_head() == engine_module.HEAD_REVISION
 
 
-def test_migrated_database_matches_the_table_definitions(store_url: str, master_key: MasterKey) -> None:
+def test_migrated_database_matches_the_table_definitions(
+    store_url: str, master_key: MasterKey
+) -> None:
     Vault(store_url, master_key=master_key).close()
     engine = engine_module.create_store_engine(store_url)
     with engine.connect() as conn:

@@ -50,9 +50,9 @@ def main(
 
 
 def run() -> None:
-    """Entry point: run the app, turning pivault errors into one line and exit status 1."""
+    """Entry point. Click handles usage errors itself; pivault errors become one line, exit 1."""
     try:
-        status = app(standalone_mode=False)
+        app()
     except PolicyError as exc:
         for problem in exc.problems:
             err.print(str(problem), markup=False)
@@ -60,19 +60,6 @@ def run() -> None:
     except PivaultError as exc:
         err.print(f"error: {exc}", markup=False)
         sys.exit(1)
-    except typer.Abort:
-        err.print("aborted")
-        sys.exit(1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors and friends
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
-    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,27 @@ def canonical(
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def lock(conn: Connection) -> None:
+    """Serialise chain writers for the rest of the transaction.
+
+    SQLite transactions already hold the write lock (BEGIN IMMEDIATE); PostgreSQL
+    takes a transaction-scoped advisory lock.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
+
+
+def head_columns() -> tuple[Any, Any]:
+    """Scalar subqueries for the chain head (seq, digest), to fold into another SELECT."""
+    latest = select(audit_log.c.seq).order_by(audit_log.c.seq.desc()).limit(1)
+    digest = select(audit_log.c.digest).order_by(audit_log.c.seq.desc()).limit(1)
+    return latest.scalar_subquery().label("head_seq"), digest.scalar_subquery().label("head_digest")
+
+
+def head_of(seq: int | None, digest: bytes | None) -> tuple[int, bytes]:
+    return (0, GENESIS) if seq is None else (int(seq), bytes(digest or b""))
+
+
 def append(
     conn: Connection,
     audit_key: bytes,
@@ -78,19 +99,24 @@ def append(
     action: str,
     subject: str | None,
     detail: Mapping[str, Any],
+    head: tuple[int, bytes] | None = None,
 ) -> int:
     """Append one entry inside the caller's transaction; returns its sequence number.
+
+    ``head`` is the latest (seq, digest) when the caller already read it under
+    :func:`lock` in this transaction (it saves a round trip on hot paths).
 
     The caller's transaction holds the write lock (SQLite BEGIN IMMEDIATE; on
     PostgreSQL an advisory lock taken here), so the chain has one writer at a time.
     """
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
-    head = conn.execute(
-        select(audit_log.c.seq, audit_log.c.digest).order_by(audit_log.c.seq.desc()).limit(1)
-    ).first()
-    seq = (head.seq + 1) if head else 1
-    previous = bytes(head.digest) if head else GENESIS
+    if head is None:
+        lock(conn)
+        row = conn.execute(
+            select(audit_log.c.seq, audit_log.c.digest).order_by(audit_log.c.seq.desc()).limit(1)
+        ).first()
+        head = (row.seq, bytes(row.digest)) if row else (0, GENESIS)
+    seq = head[0] + 1
+    previous = head[1]
     detail_text = json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     digest = chain_digest(
         audit_key, previous, canonical(seq, at, actor, action, subject, detail_text)

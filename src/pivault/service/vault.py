@@ -33,6 +33,7 @@ from pivault.core.errors import (
     UnknownConsentItemError,
     UnknownFeatureError,
     UnknownPurposeError,
+    UnknownSubjectError,
 )
 from pivault.core.values import decode, encode, lookup_form, validate
 from pivault.crypto.envelope import blind_index, open_value, seal_value
@@ -109,13 +110,14 @@ class Vault(RightsMixin):
         }
         purposes = policy.features[feature].purposes
         with self._engine.begin() as conn:
-            caller = self._actor(conn, actor)
+            ctx = self._load(conn, subject, actor)
+            caller = ctx.actor
             if not caller.purposes & set(purposes):
                 raise CollectionRefusedError(
                     f"actor {actor!r} is not registered for any purpose of feature {feature!r} "
                     f"({', '.join(purposes)})"
                 )
-            person = self._person(conn, subject, create=True)
+            person = ctx.person or self._person(conn, subject, create=True)
             granted = self._granted(person)
             for key in canonical:
                 self._require_consent(purposes, key, granted)
@@ -146,6 +148,7 @@ class Vault(RightsMixin):
                     "categories": sorted(r["category"] for r in rows),
                     "transforms": applied,
                 },
+                ctx.head,
             )
         return CollectReceipt(
             subject, feature, tuple(sorted(r["category"] for r in rows)), applied, seq
@@ -215,28 +218,28 @@ class Vault(RightsMixin):
             raise UnknownPurposeError(purpose, self.policy.purposes)
         result = ReadResult(subject, purpose)
         with self._engine.begin() as conn:
-            caller = self._actor(conn, actor)
-            person = self._person(conn, subject)
+            ctx = self._load(conn, subject, actor, wanted)
+            if ctx.person is None:
+                raise UnknownSubjectError(subject)
+            person = ctx.person
             granted = self._granted(person)
             allowed_cats = []
             for cat in wanted:
-                decision = self.decider.decide(cat, purpose, caller.purposes, granted)
+                decision = self.decider.decide(cat, purpose, ctx.actor.purposes, granted)
                 if decision.allowed:
                     allowed_cats.append(cat)
                 else:
                     result.denied[cat] = decision
-            if allowed_cats:
-                rows = conn.execute(
-                    select(
-                        pi_values.c.category, pi_values.c.record_id, pi_values.c.ciphertext
-                    ).where(pi_values.c.subject == subject, pi_values.c.category.in_(allowed_cats))
-                ).all()
-                for row in rows:
-                    type_name = self.policy.categories[row.category].value_type.name  # type: ignore[union-attr]
-                    plain = open_value(
-                        person.data_key, bytes(row.ciphertext), subject, row.category, row.record_id
-                    )
-                    result.values[row.category] = decode(type_name, plain)
+            # Only allowed categories are ever decrypted.
+            for row in ctx.ciphertexts:
+                if row.category in result.denied:
+                    continue
+                value_type = self.policy.categories[row.category].value_type
+                assert value_type is not None
+                plain = open_value(
+                    person.data_key, bytes(row.ciphertext), subject, row.category, row.record_id
+                )
+                result.values[row.category] = decode(value_type.name, plain)
             result.missing = [c for c in allowed_cats if c not in result.values]
             self._audit(
                 conn,
@@ -249,6 +252,7 @@ class Vault(RightsMixin):
                     "not_collected": result.missing,
                     "denied": {c: d.reason.value for c, d in sorted(result.denied.items())},
                 },
+                ctx.head,
             )
         return result
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -25,7 +25,7 @@ from pivault.crypto.primitives import new_key
 from pivault.service import audit, keyring
 from pivault.service.policy_files import load_policy
 from pivault.store.engine import create_store_engine, migrate
-from pivault.store.schema import actors, consent_events, subjects
+from pivault.store.schema import actors, consent_events, pi_values, subjects
 
 Clock = Callable[[], datetime]
 SELF = "data-subject"
@@ -86,6 +86,14 @@ class FeatureStatus:
 
 
 @dataclass
+class _Context:
+    actor: Actor
+    person: _Person | None
+    head: tuple[int, bytes]
+    ciphertexts: list[Any]
+
+
+@dataclass
 class _Person:
     subject: str
     data_key: bytes
@@ -136,6 +144,7 @@ class VaultBase:
         action: str,
         subject: str | None,
         detail: Mapping[str, Any],
+        head: tuple[int, bytes] | None = None,
     ) -> int:
         return audit.append(
             conn,
@@ -145,6 +154,59 @@ class VaultBase:
             action=action,
             subject=subject,
             detail=detail,
+            head=head,
+        )
+
+    def _load(
+        self, conn: Connection, subject: str, actor: str, categories: Sequence[str] = ()
+    ) -> _Context:
+        """Caller, person, audit head and the requested ciphertexts in ONE round trip.
+
+        Takes the audit lock first, so the head it reads stays the head until commit.
+        Unknown actor: :class:`UnknownActorError`. Unknown subject: ``person`` is None.
+        """
+        audit.lock(conn)
+        head_seq, head_digest = audit.head_columns()
+
+        def of_subject(col: Any, label: str) -> Any:
+            return select(col).where(subjects.c.subject == subject).scalar_subquery().label(label)
+
+        header = select(
+            select(actors.c.purposes).where(actors.c.name == actor).scalar_subquery().label("ap"),
+            head_seq,
+            head_digest,
+            of_subject(subjects.c.wrapped_key, "wk"),
+            of_subject(subjects.c.consents, "consents"),
+            of_subject(subjects.c.erased_at, "erased_at"),
+        ).subquery()
+        query = select(header)
+        if categories:
+            query = select(
+                header, pi_values.c.category, pi_values.c.record_id, pi_values.c.ciphertext
+            ).select_from(
+                header.outerjoin(
+                    pi_values,
+                    and_(pi_values.c.subject == subject, pi_values.c.category.in_(categories)),
+                )
+            )
+        rows = conn.execute(query).all()
+        first = rows[0]
+        if first.ap is None:
+            known = conn.execute(select(actors.c.name)).scalars().all()
+            raise UnknownActorError(actor, known)
+        person = None
+        if first.consents is not None:
+            if first.erased_at is not None:
+                raise SubjectErasedError(
+                    f"subject {subject!r} cancelled their account; their data was destroyed"
+                )
+            data_key = self._master.unwrap(bytes(first.wk), "subject", subject)
+            person = _Person(subject, data_key, json.loads(first.consents))
+        return _Context(
+            Actor(actor, frozenset(json.loads(first.ap))),
+            person,
+            audit.head_of(first.head_seq, first.head_digest),
+            [r for r in rows if r.category is not None] if categories else [],
         )
 
     def _actor(self, conn: Connection, name: str) -> Actor:
