@@ -16,7 +16,8 @@ from pivault.crypto.master_key import MasterKey
 from pivault.crypto.primitives import new_key
 from pivault.store.schema import subjects, vault_keys, vault_meta
 
-VAULT_KEY_NAMES = ("blind_index", "audit", "pseudonym")
+#: ``session`` signs privacy-center links and cookies; every server worker shares it.
+VAULT_KEY_NAMES = ("blind_index", "audit", "pseudonym", "session")
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class VaultKeys:
     blind_index: bytes
     audit: bytes
     pseudonym: bytes
+    session: bytes
 
     def __repr__(self) -> str:  # never show key material
         return "VaultKeys(<hidden>)"
@@ -41,16 +43,16 @@ def open_or_create(conn: Connection, master: MasterKey, created_at: str) -> Vaul
                 {"name": "created_at", "value": created_at},
             ],
         )
-        for name in VAULT_KEY_NAMES:
-            conn.execute(
-                vault_keys.insert().values(name=name, wrapped=master.wrap(new_key(), "vault", name))
-            )
     elif stored_id != master.key_id:
         raise MasterKeyError(
             f"this master key (id {master.key_id}) is not the vault's (id {stored_id}); "
             "nothing was read or written"
         )
     wrapped = dict(conn.execute(select(vault_keys.c.name, vault_keys.c.wrapped)).all())
+    for name in VAULT_KEY_NAMES:
+        if name not in wrapped:  # a new vault, or a key a later version added
+            wrapped[name] = master.wrap(new_key(), "vault", name)
+            conn.execute(vault_keys.insert().values(name=name, wrapped=wrapped[name]))
     keys = {name: master.unwrap(bytes(wrapped[name]), "vault", name) for name in VAULT_KEY_NAMES}
     return VaultKeys(**keys)
 
