@@ -49,6 +49,7 @@ class Case:
 
 
 NICKNAME_FIDES = "    fides: user.account.username"
+NICKNAME_TYPE_LINE = line_of(DEFAULT, "label: {zh-CN: 昵称") + 1
 
 CASES = [
     Case(
@@ -76,7 +77,7 @@ CASES = [
         "duplicate_key",
         "    max_length: 64\n" + NICKNAME_FIDES,
         "    max_length: 64\n    type: phone  # dup\n" + NICKNAME_FIDES,
-        f"duplicate key 'type' (first defined at line {line_of(DEFAULT, 'label: {zh-CN: 昵称') + 1})",
+        f"duplicate key 'type' (first defined at line {NICKNAME_TYPE_LINE})",
         "type: phone  # dup",
     ),
     Case(

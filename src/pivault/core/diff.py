@@ -1,27 +1,15 @@
 """What changed between two versions of a policy, and which changes need fresh consent.
 
 PIPL Art. 14: when the purpose, the method or the kinds of personal information
-processed change, consent must be obtained again. :func:`diff_policies` compares
-two resolved policies and marks each change with ``needs_consent`` and a reason:
-
-- a new purpose for data that existed before (a rule lets a purpose use a category
-  that the old policy already had, and the old policy did not let that purpose use it);
-- a category newly used for a consent-based purpose;
-- a purpose whose basis changed (necessary ⇄ consent), or whose consent became
-  opt-out instead of separate, or which may now be joined with identity;
-- a new opt-out purpose (it would count as granted for people never asked);
-- a longer retention;
-- a category becoming sensitive (PIPL Art. 29: separate consent), or covered by a
-  different separate-consent item, or made linkable to identity;
-- a minimisation transform removed or changed on data used under consent.
-
-Everything else is reported as information (people should still be told, Art. 17).
+processed change, consent must be obtained again. :func:`diff_policies` marks each
+change with ``needs_consent`` and a reason (see :data:`REASONS` for every case);
+changes that need no consent are still reported, as people must be told (Art. 17).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -61,19 +49,10 @@ class Change:
     new: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind.value,
-            "action": self.action.value,
-            "key": self.key,
-            "category": self.category,
-            "purpose": self.purpose,
-            "old": self.old,
-            "new": self.new,
-            "needs_consent": self.needs_consent,
-            "code": self.code,
-            "summary": self.summary.as_dict(),
-            "reason": self.reason.as_dict(),
-        }
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out.update(kind=self.kind.value, action=self.action.value)
+        out.update(summary=self.summary.as_dict(), reason=self.reason.as_dict())
+        return out
 
     def line(self, lang: str = "en") -> str:
         marker = _MARK_CONSENT if self.needs_consent else _MARK_INFO
@@ -426,15 +405,22 @@ def _purposes(old: Policy, new: Policy) -> list[Change]:
     return out
 
 
-def _compress(policy: Policy, leaves: set[str]) -> list[str]:
-    """The fewest categories of ``policy`` whose leaves are exactly ``leaves``, in file order."""
+def _compress(policy: Policy, leaves: set[str], named: set[str]) -> list[str]:
+    """Name ``leaves`` by the categories the rules named (a parent covering all of its
+    leaves in the set stands for them), else leaf by leaf; in file order."""
     tops: set[str] = set()
     for leaf in leaves:
         top, parent = leaf, policy.categories[leaf].parent
         while parent is not None and set(policy.leaf_keys_under(parent)) <= leaves:
-            top, parent = parent, policy.categories[parent].parent
+            if parent in named:
+                top = parent
+            parent = policy.categories[parent].parent
         tops.add(top)
     return [k for k in policy.categories if k in tops]
+
+
+def _named(policy: Policy, purpose: str) -> set[str]:
+    return {c for r in policy.rules if r.purpose == purpose for c in r.categories}
 
 
 def _rules(old: Policy, new: Policy) -> list[Change]:
@@ -456,7 +442,7 @@ def _rules(old: Policy, new: Policy) -> list[Change]:
             ),
         )
         for leaves, code, consent in groups:
-            for cat in _compress(new, leaves):
+            for cat in _compress(new, leaves, _named(new, pk)):
                 detail = Text(
                     f"用途 {pk!r} 现在可以使用 {cat!r}", f"purpose {pk!r} may now use {cat!r}"
                 )
@@ -465,7 +451,7 @@ def _rules(old: Policy, new: Policy) -> list[Change]:
                 )
         if pk not in old.purposes:
             continue
-        for cat in _compress(new, (before - now) & set(new.allowed)):
+        for cat in _compress(new, (before - now) & set(new.allowed), _named(old, pk)):
             detail = Text(f"用途 {pk!r} 不再使用 {cat!r}", f"purpose {pk!r} no longer uses {cat!r}")
             out.add(
                 Action.REMOVED,

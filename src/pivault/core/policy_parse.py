@@ -107,9 +107,12 @@ ACCOUNT_LIFETIME = "account_lifetime"
 SUPPORTED_FORMAT = 1
 
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+#: Clauses a category may cite: collection (1.x), purposes (2.x), the closing paragraphs.
 _CLAUSE_RE = re.compile(
     r"^(1\.[1-3](\.[1-3])?(\([1-5]\))?|2\.[1-8]|cross_service|analytics|P[1-6])$"
 )
+#: Clauses a purpose may have: the seed's 2.1–2.8, cross-service use, analytics.
+_PURPOSE_CLAUSE_RE = re.compile(r"^(2\.[1-8]|cross_service|analytics)$")
 _DURATION_RE = re.compile(
     r"^P(?!$)(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
     r"(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+)S)?)?$"
@@ -236,8 +239,11 @@ def parse_policy(text: str, filename: str = "<policy>") -> Policy:
             f"pivault_policy must be {SUPPORTED_FORMAT} (the policy format version)",
         )
     version = root.get("version")
-    if not isinstance(version, str | int | float) or isinstance(version, bool):
-        b.problem(root.value_locs.get("version", root.loc), "version must be set, e.g. '2026.1'")
+    if not isinstance(version, str) or not version.strip():
+        b.problem(
+            root.value_locs.get("version", root.loc),
+            'version must be quoted text, e.g. "2026.1" (unquoted, 2026.10 would read as 2026.1)',
+        )
         version = ""
     effective = root.get("effective_date")
     if not (isinstance(effective, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", effective)):
@@ -341,10 +347,12 @@ def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
             b.problem(kloc, f"{what} needs a source: provided, observed or from_others")
             source = Source.PROVIDED
 
-        sensitive_name = b.choice(m, "sensitive", what, tuple(s.value for s in SensitiveKind))
-        if "sensitive" in m and m["sensitive"] is False:
-            b.problems.pop()  # `sensitive: false` is a fine explicit no
-            sensitive_name = None
+        # `sensitive: false` is an explicit no; anything else must name a kind.
+        sensitive_name = (
+            None
+            if m.get("sensitive") is False
+            else b.choice(m, "sensitive", what, tuple(s.value for s in SensitiveKind))
+        )
         sensitive: SensitiveKind | None
         sensitive_item: str | None
         if sensitive_name:
@@ -473,7 +481,7 @@ def _purposes(b: _Builder, root: LMap) -> dict[str, Purpose]:
             continue
         b.known_keys(m, PURPOSE_KEYS, what)
         clause = b.string(m, "clause", what) or ""
-        if not _CLAUSE_RE.match(clause):
+        if not _PURPOSE_CLAUSE_RE.match(clause):
             b.problem(
                 m.value_locs.get("clause", kloc),
                 f"{what} needs a clause: 2.1 … 2.8, cross_service or analytics",

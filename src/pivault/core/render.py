@@ -115,11 +115,22 @@ class _Builder:
     def collection(self) -> Section:
         section = Section(2, self.t(tx.SECTION_COLLECT), "collect")
         for top in ("1.1", "1.2", "1.3"):
-            sub = self.clause_section(top, 3)
-            if top == "1.1":
-                sub.children.extend(self.sensitive_blocks())
-            section.children.append(sub)
+            if self.cited(top):
+                section.children.append(self.clause_section(top, 3))
+        # The seed's sensitive-information paragraph closes 1.1 (or opens 一 without it).
+        first = section.children[0] if section.children else None
+        if isinstance(first, Section) and first.anchor == _anchor("1.1"):
+            first.children.extend(self.sensitive_blocks())
+        else:
+            section.children[:0] = self.sensitive_blocks()
         return section
+
+    def cited(self, clause: str) -> bool:
+        """Whether a category cites ``clause`` or a clause under it (seed clauses that
+        the policy does not use are left out rather than rendered empty)."""
+        return any(
+            c == clause or c.startswith((clause + ".", clause + "(")) for c in self.used_clauses
+        )
 
     def clause_title(self, clause: str) -> str:
         fixed = tx.CLAUSES.get(clause)
@@ -128,14 +139,13 @@ class _Builder:
     def subclauses(self, clause: str) -> list[str]:
         """Numbered subclauses (1.1 -> 1.1.1 …) from the seed and from the policy's categories."""
         pattern = re.compile(re.escape(clause) + r"\.\d+$")
-        found = {c for c in tx.CLAUSES if pattern.match(c)}
-        found |= {c for c in self.used_clauses if pattern.match(c)}
-        return sorted(found, key=_clause_sort_key)
+        found = {c for c in (*tx.CLAUSES, *self.used_clauses) if pattern.match(c)}
+        return sorted((c for c in found if self.cited(c)), key=_clause_sort_key)
 
     def items(self, clause: str) -> list[str]:
         """Numbered items (1.2.1 -> 1.2.1(1) …) from the seed and from the policy's categories."""
         found = {c for c in (*tx.CLAUSES, *self.used_clauses) if c.startswith(clause + "(")}
-        return sorted(found, key=_clause_sort_key)
+        return sorted((c for c in found if self.cited(c)), key=_clause_sort_key)
 
     def clause_section(self, clause: str, level: int) -> Section:
         section = Section(level, self.clause_title(clause), _anchor(clause))

@@ -1,0 +1,84 @@
+"""docs/policy.md documents every name the policy parser knows (docs kept honest by tests)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pivault.core.model import Basis, ConsentStyle, SensitiveKind, Source
+from pivault.core.policy_check import check_policy
+from pivault.core.policy_parse import (
+    ACCOUNT_LIFETIME,
+    CATEGORY_KEYS,
+    FEATURE_KEYS,
+    PURPOSE_KEYS,
+    RULE_KEYS,
+    TOP_KEYS,
+    TRANSFORM_PARAMS,
+    TRANSFORMS,
+    VALUE_TYPES,
+    parse_policy,
+)
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "policy.md"
+
+NAMES: dict[str, tuple[str, ...]] = {
+    "top-level key": TOP_KEYS,
+    "category key": CATEGORY_KEYS,
+    "purpose key": PURPOSE_KEYS,
+    "feature key": FEATURE_KEYS,
+    "rule key": RULE_KEYS,
+    "value type": VALUE_TYPES,
+    "transform": tuple(TRANSFORMS),
+    "transform parameter": tuple(p for params in TRANSFORM_PARAMS.values() for p in params),
+    "sensitive kind": tuple(k.value for k in SensitiveKind),
+    "source": tuple(s.value for s in Source),
+    "basis": tuple(b.value for b in Basis),
+    "consent style": tuple(c.value for c in ConsentStyle),
+    "retention keyword": (ACCOUNT_LIFETIME,),
+}
+CASES = [(kind, name) for kind, names in NAMES.items() for name in names]
+
+
+@pytest.fixture(scope="module")
+def doc() -> str:
+    return DOC.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("kind", "name"), CASES, ids=[f"{k}:{n}" for k, n in CASES])
+def test_policy_docs_name_every_policy_format_name(doc: str, kind: str, name: str) -> None:
+    assert f"`{name}`" in doc, f"docs/policy.md does not document the {kind} `{name}`"
+
+
+def test_policy_docs_list_each_transform_with_its_types_and_parameters(doc: str) -> None:
+    for name, types in TRANSFORMS.items():
+        row = next((line for line in doc.splitlines() if line.startswith(f"| `{name}` |")), None)
+        assert row is not None, name
+        for t in types:
+            assert f"`{t}`" in row, (name, t)
+        for param in TRANSFORM_PARAMS[name]:
+            assert f"`{param}`" in row, (name, param)
+
+
+def test_policy_docs_document_the_check_command(doc: str) -> None:
+    assert "`pivault policy check`" in doc
+    assert "file:line:col" in doc
+
+
+def test_policy_docs_minimal_example_is_a_valid_policy(doc: str) -> None:
+    match = re.search(r"<!-- example: minimal -->\s*```yaml\n(.*?)```", doc, re.S)
+    assert match, "docs/policy.md lost its minimal example"
+    policy = parse_policy(match.group(1), "docs/policy.md")
+    assert check_policy(policy) == []
+
+
+def test_policy_docs_yaml_snippets_use_only_known_keys(doc: str) -> None:
+    known = set(TOP_KEYS + CATEGORY_KEYS + PURPOSE_KEYS + FEATURE_KEYS + RULE_KEYS)
+    known |= {"zh-CN", "en", "transform"} | {p for ps in TRANSFORM_PARAMS.values() for p in ps}
+    for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
+        for line in block.splitlines():
+            m = re.match(r"^\s*(?:- )?([a-z_]+):", line)
+            if m and line.startswith("    "):
+                assert m.group(1) in known, line
