@@ -50,9 +50,19 @@ def _text(vt: ValueType, raw: Any, from_text: bool) -> str:
     return raw
 
 
+_CN_MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+_SEPARATORS = str.maketrans("", "", " -()\u00a0")
+
+
 def _phone(vt: ValueType, raw: Any, from_text: bool) -> str:
     if not isinstance(raw, str):
         raise _Invalid("expected a phone number as text")
+    mobile = _CN_MOBILE_RE.match(raw.translate(_SEPARATORS))
+    if mobile:  # the common case, without phonenumbers' general parser (~90 µs)
+        number = phonenumbers.PhoneNumber(country_code=86, national_number=int(mobile[1]))
+        if not phonenumbers.is_valid_number(number):
+            raise _Invalid("not a valid mainland mobile number (unassigned prefix)")
+        return "+86" + mobile[1]
     try:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:

@@ -13,12 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection
 
 from pivault.crypto.envelope import chain_digest
 from pivault.crypto.primitives import digests_equal
-from pivault.store.engine import AUDIT_LOCK
-from pivault.store.schema import audit_log
+from pivault.store.statements import Statements
 
 GENESIS = bytes(32)
 
@@ -69,29 +68,13 @@ def canonical(
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def lock(conn: Connection) -> None:
-    """Serialise chain writers for the rest of the transaction.
-
-    SQLite transactions already hold the write lock (BEGIN IMMEDIATE); PostgreSQL
-    takes a transaction-scoped advisory lock.
-    """
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK})
-
-
-def head_columns() -> tuple[Any, Any]:
-    """Scalar subqueries for the chain head (seq, digest), to fold into another SELECT."""
-    latest = select(audit_log.c.seq).order_by(audit_log.c.seq.desc()).limit(1)
-    digest = select(audit_log.c.digest).order_by(audit_log.c.seq.desc()).limit(1)
-    return latest.scalar_subquery().label("head_seq"), digest.scalar_subquery().label("head_digest")
-
-
 def head_of(seq: int | None, digest: bytes | None) -> tuple[int, bytes]:
     return (0, GENESIS) if seq is None else (int(seq), bytes(digest or b""))
 
 
 def append(
     conn: Connection,
+    statements: Statements,
     audit_key: bytes,
     *,
     at: str,
@@ -104,16 +87,15 @@ def append(
     """Append one entry inside the caller's transaction; returns its sequence number.
 
     ``head`` is the latest (seq, digest) when the caller already read it under
-    :func:`lock` in this transaction (it saves a round trip on hot paths).
+    ``statements.audit_lock`` in this transaction (it saves a round trip on hot paths).
 
     The caller's transaction holds the write lock (SQLite BEGIN IMMEDIATE; on
     PostgreSQL an advisory lock taken here), so the chain has one writer at a time.
     """
     if head is None:
-        lock(conn)
-        row = conn.execute(
-            select(audit_log.c.seq, audit_log.c.digest).order_by(audit_log.c.seq.desc()).limit(1)
-        ).first()
+        if statements.audit_lock is not None:
+            conn.execute(statements.audit_lock)
+        row = conn.execute(statements.audit_head).first()
         head = (row.seq, bytes(row.digest)) if row else (0, GENESIS)
     seq = head[0] + 1
     previous = head[1]
@@ -122,7 +104,8 @@ def append(
         audit_key, previous, canonical(seq, at, actor, action, subject, detail_text)
     )
     conn.execute(
-        audit_log.insert().values(
+        statements.insert_audit,
+        dict(
             seq=seq,
             at=at,
             actor=actor,
@@ -130,7 +113,7 @@ def append(
             subject=subject,
             detail=detail_text,
             digest=digest,
-        )
+        ),
     )
     return seq
 

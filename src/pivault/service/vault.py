@@ -15,8 +15,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pivault.core.decide import (
     Decision,
@@ -117,7 +115,7 @@ class Vault(RightsMixin):
                     f"actor {actor!r} is not registered for any purpose of feature {feature!r} "
                     f"({', '.join(purposes)})"
                 )
-            person = ctx.person or self._person(conn, subject, create=True)
+            person = ctx.person or self._new_person(conn, subject)
             granted = self._granted(person)
             for key in canonical:
                 self._require_consent(purposes, key, granted)
@@ -198,15 +196,8 @@ class Vault(RightsMixin):
         }
 
     def _upsert(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        ins = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        stmt = ins(pi_values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["subject", "category"],
-            set_={c: stmt.excluded[c] for c in rows[0] if c not in ("subject", "category")},
-        )
-        conn.execute(stmt, rows)
+        if rows:
+            conn.execute(self._statements.upsert_values, rows)
 
     # ---- read ---------------------------------------------------------------
     def read(

@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from sqlalchemy import Connection, and_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, select
 
 from pivault.core.decide import Decider, Decision, effective_consents
 from pivault.core.errors import (
@@ -25,7 +23,8 @@ from pivault.crypto.primitives import new_key
 from pivault.service import audit, keyring
 from pivault.service.policy_files import load_policy
 from pivault.store.engine import create_store_engine, migrate
-from pivault.store.schema import actors, consent_events, pi_values, subjects
+from pivault.store.schema import actors, consent_events, subjects
+from pivault.store.statements import Statements
 
 Clock = Callable[[], datetime]
 SELF = "data-subject"
@@ -117,6 +116,7 @@ class VaultBase:
         self._clock = clock
         self._master = master_key
         self._engine = create_store_engine(url)
+        self._statements = Statements(self._engine.dialect.name)
         try:
             migrate(self._engine, url)
             with self._engine.begin() as conn:
@@ -148,6 +148,7 @@ class VaultBase:
     ) -> int:
         return audit.append(
             conn,
+            self._statements,
             self._keys.audit,
             at=self._now(),
             actor=actor,
@@ -165,31 +166,14 @@ class VaultBase:
         Takes the audit lock first, so the head it reads stays the head until commit.
         Unknown actor: :class:`UnknownActorError`. Unknown subject: ``person`` is None.
         """
-        audit.lock(conn)
-        head_seq, head_digest = audit.head_columns()
-
-        def of_subject(col: Any, label: str) -> Any:
-            return select(col).where(subjects.c.subject == subject).scalar_subquery().label(label)
-
-        header = select(
-            select(actors.c.purposes).where(actors.c.name == actor).scalar_subquery().label("ap"),
-            head_seq,
-            head_digest,
-            of_subject(subjects.c.wrapped_key, "wk"),
-            of_subject(subjects.c.consents, "consents"),
-            of_subject(subjects.c.erased_at, "erased_at"),
-        ).subquery()
-        query = select(header)
+        stmts = self._statements
+        if stmts.audit_lock is not None:
+            conn.execute(stmts.audit_lock)
+        params: dict[str, Any] = {"subject": subject, "actor": actor}
         if categories:
-            query = select(
-                header, pi_values.c.category, pi_values.c.record_id, pi_values.c.ciphertext
-            ).select_from(
-                header.outerjoin(
-                    pi_values,
-                    and_(pi_values.c.subject == subject, pi_values.c.category.in_(categories)),
-                )
-            )
-        rows = conn.execute(query).all()
+            params["categories"] = list(categories)
+        query = stmts.load_with_values if categories else stmts.load
+        rows = conn.execute(query, params).all()
         first = rows[0]
         if first.ap is None:
             known = conn.execute(select(actors.c.name)).scalars().all()
@@ -226,26 +210,30 @@ class VaultBase:
         if row is None:
             if not create:
                 raise UnknownSubjectError(subject)
-            check_subject_id(subject)
-            data_key = new_key()
-            ins = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-            conn.execute(
-                ins(subjects)
-                .values(
-                    subject=subject,
-                    wrapped_key=self._master.wrap(data_key, "subject", subject),
-                    consents="{}",
-                    created_at=self._now(),
-                )
-                .on_conflict_do_nothing(index_elements=["subject"])
-            )
-            return self._person(conn, subject)
+            return self._new_person(conn, subject)
         if row.erased_at is not None:
             raise SubjectErasedError(
                 f"subject {subject!r} cancelled their account; their data was destroyed"
             )
         data_key = self._master.unwrap(bytes(row.wrapped_key), "subject", subject)
         return _Person(subject, data_key, json.loads(row.consents))
+
+    def _new_person(self, conn: Connection, subject: str) -> _Person:
+        """Create a person with a fresh data key (wrapped by the master key)."""
+        check_subject_id(subject)
+        data_key = new_key()
+        created = conn.execute(
+            self._statements.insert_subject,
+            {
+                "subject": subject,
+                "wrapped_key": self._master.wrap(data_key, "subject", subject),
+                "consents": "{}",
+                "created_at": self._now(),
+            },
+        )
+        if created.rowcount == 1:
+            return _Person(subject, data_key, {})
+        return self._person(conn, subject)  # another process created them first
 
     def _granted(self, person: _Person) -> frozenset[str]:
         return effective_consents(self.policy, {k: bool(v[0]) for k, v in person.consents.items()})

@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from pivault.core.errors import StoreError
 
 #: The newest migration; a test checks it is Alembic's head.
-HEAD_REVISION = "0001"
-_MIGRATION_LOCK = 7_460_001  # PostgreSQL advisory lock id serialising migrations
+HEAD_REVISION = "0002"
+SETUP_LOCK = 7_460_001  # PostgreSQL advisory lock id serialising migrations and key setup
 AUDIT_LOCK = 7_460_002  # PostgreSQL advisory lock id serialising audit appends
 
 
@@ -88,7 +88,7 @@ def migrate(engine: Engine, url_for_messages: str) -> None:
         cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SETUP_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:

@@ -107,3 +107,49 @@ audit_log = Table(
     Column("detail", Text, nullable=False),
     Column("digest", LargeBinary, nullable=False),
 )
+
+# ---- the HTTP service (migration 0002) -----------------------------------------
+
+#: Service identities of the HTTP API. Only the SHA-256 digest of each API key is kept;
+#: every client is also a vault actor with the same purposes.
+api_clients = Table(
+    "api_clients",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("key_digest", LargeBinary, nullable=False),
+    Column("key_hint", String(16), nullable=False),
+    Column("purposes", Text, nullable=False),
+    Column("created_at", TIME, nullable=False),
+    Index("ix_api_clients_key_digest", "key_digest", unique=True),
+)
+
+#: Single-use privacy-center links (digest of the link id; used_at set on first use).
+center_links = Table(
+    "center_links",
+    metadata,
+    Column("link_digest", LargeBinary, primary_key=True),
+    Column("subject", String(128), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", TIME, nullable=False),
+    Column("expires_at", TIME, nullable=False),
+    Column("used_at", TIME, nullable=True),
+)
+
+#: Privacy-center sessions (digest of the cookie value), shared by every server worker.
+center_sessions = Table(
+    "center_sessions",
+    metadata,
+    Column("session_digest", LargeBinary, primary_key=True),
+    Column("subject", String(128), nullable=False, index=True),
+    Column("created_at", TIME, nullable=False),
+    Column("expires_at", TIME, nullable=False),
+)
+
+#: The text of every policy version the service has enforced, to tell people what changed.
+policy_versions = Table(
+    "policy_versions",
+    metadata,
+    Column("version", String(32), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("recorded_at", TIME, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""pivault benchmarks: ``python -m bench`` (``make bench``) writes docs/benchmarks.md."""
