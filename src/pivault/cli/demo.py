@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -213,7 +214,9 @@ def run(workdir: Path, keydir: Path) -> None:
         "Cancel the account: destroy the person's key (crypto-shredding)",
     )
     backup = workdir / "backup-before-erase.db"
-    shutil.copy(workdir / "vault.db", backup)
+    # A consistent copy, as an operator's backup would be (WAL contents included).
+    with sqlite3.connect(workdir / "vault.db") as live, sqlite3.connect(backup) as copy:
+        live.backup(copy)
     count = vault.erase(person)
     ok(f"已销毁密钥并删除 {count} 项信息", "data key destroyed, values deleted, tombstone kept")
     expect_refusal(
@@ -223,14 +226,11 @@ def run(workdir: Path, keydir: Path) -> None:
     )
     new_master = MasterKey.generate()
     vault.rotate_master_key(new_master)
-    try:
-        Vault(f"sqlite:///{backup}", master_key=new_master).close()
-    except PivaultError as exc:
-        refused(
-            "轮换主密钥后，注销前的备份也无法解密",
-            "after the master key rotation, the backup taken before erasure cannot be decrypted",
-            exc,
-        )
+    expect_refusal(
+        lambda: Vault(f"sqlite:///{backup}", master_key=new_master).close(),
+        "轮换主密钥后，注销前的备份也无法解密",
+        "after the master key rotation, the backup taken before erasure cannot be decrypted",
+    )
 
     step(10, "校验审计日志", "Verify the audit log")
     report = vault.verify_audit()

@@ -40,7 +40,9 @@ def apply_transform(
     if name == "redact_text":
         from pivault.detect import redact
 
-        return [(category, redact(value, operator="mask"), name)]
+        entities = transform.params.get("entities")
+        masked = redact(value, operator="mask", entities=list(entities) if entities else None)
+        return [(category, masked, name)]
     if name == "strip_exif_location":
         from pivault.detect.images import strip_identifying_metadata
 
@@ -48,8 +50,10 @@ def apply_transform(
         out: Transformed = [(category, stripped.data, name)]
         keep_as = transform.params.get("keep_location_as")
         if stripped.location is not None and keep_as and may_keep(str(keep_as)):
-            lat, lon = stripped.location[0], stripped.location[1]
-            out.append((str(keep_as), {"lat": float(lat), "lon": float(lon)}, "kept_from_image"))
+            where = stripped.location
+            out.append(
+                (str(keep_as), {"lat": where.latitude, "lon": where.longitude}, "kept_from_image")
+            )
         return out
     raise AssertionError(
         f"transform {name} is declared but not implemented"
