@@ -1,71 +1,89 @@
 """Lazy access to jieba's dictionary and part-of-speech tagger.
 
-jieba loads a ~5 MB dictionary (about a second) and logs while doing so; both
-happen here on first use only, once per process. jieba installs its own
-stderr handler when imported, so its logger level is raised right before that
-first load; no handler of ours is ever installed.
+The default path needs only one fact from jieba's dictionary: is a string a
+frequent ordinary word (``明天``, ``江苏``) rather than a name? That set is
+read from jieba's bundled ``dict.txt`` once per process (~0.5 s). The
+jieba.posseg HMM tagger (~3 s to import, ~1 ms per sentence) is loaded only
+for ``analyze(..., deep=True)``.
+
+jieba installs its own stderr handler when imported and logs while
+initialising; its logger level is raised right before first use. No handler
+of ours is ever installed.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
-from collections.abc import Mapping
-from functools import lru_cache
+import warnings
+from pathlib import Path
 from typing import Any
 
-_lock = threading.Lock()
-_state: dict[str, Any] = {}
+from pivault.core.errors import DetectionError
 
-#: A word this frequent in jieba's dictionary is an ordinary word, not part of a name.
+_lock = threading.Lock()
+_common: frozenset[str] | None = None
+_tagger: Any = None
+
+#: A word at least this frequent in jieba's dictionary is an ordinary word.
 COMMON_WORD_FREQ = 300
 
 
-def _load() -> dict[str, Any]:
+def _import_jieba() -> Any:
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    # jieba 0.42 has invalid escape sequences in its regexes: compiling it
+    # fresh warns, which test suites running with -W error turn into errors.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", SyntaxWarning)
+        import jieba
+        import jieba.posseg
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _jieba_dictionary() -> Path:
+    """Path of jieba's bundled dict.txt, found without importing jieba (which is slow)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise DetectionError("jieba is not installed; Chinese name detection needs it")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+
+
+def _load_common_words() -> frozenset[str]:
+    global _common
     with _lock:
-        if not _state:
+        if _common is None:
             logging.getLogger("jieba").setLevel(logging.WARNING)
-            import jieba
-            import jieba.posseg
-
-            jieba.setLogLevel(logging.WARNING)
-            jieba.initialize()
-            _state["freq"] = jieba.dt.FREQ
-            _state["tags"] = jieba.posseg.dt.word_tag_tab
-            _state["posseg"] = jieba.posseg.dt
-    return _state
-
-
-def word_freq() -> Mapping[str, int]:
-    """jieba's word -> frequency table (loaded on first call)."""
-    freq: Mapping[str, int] = (_state or _load())["freq"]
-    return freq
+            words = set()
+            with _jieba_dictionary().open(encoding="utf-8") as lines:
+                for line in lines:
+                    word, freq, tag = line.rstrip("\n").split(" ")
+                    if int(freq) >= COMMON_WORD_FREQ and not tag.startswith("nr"):
+                        words.add(word)
+            _common = frozenset(words)
+    return _common
 
 
-@lru_cache(maxsize=65536)
 def is_common_word(word: str) -> bool:
-    """True if ``word`` is a frequent dictionary word that is not a person's name."""
-    state = _state or _load()
-    if state["freq"].get(word, 0) < COMMON_WORD_FREQ:
-        return False
-    return not str(state["tags"].get(word, "")).startswith("nr")
-
-
-@lru_cache(maxsize=65536)
-def is_dictionary_word(word: str) -> bool:
-    """True if ``word`` is in jieba's dictionary at all (any frequency, any tag but nr)."""
-    state = _state or _load()
-    if state["freq"].get(word, 0) <= 0:
-        return False
-    return not str(state["tags"].get(word, "")).startswith("nr")
+    """True if ``word`` is a frequent dictionary word that is not tagged as a name."""
+    common = _common if _common is not None else _load_common_words()
+    return word in common
 
 
 def person_spans(text: str) -> list[tuple[int, int]]:
     """Spans that jieba.posseg (with HMM) tags as person names (nr, nrfg, nrt)."""
-    tokenizer = (_state or _load())["posseg"]
+    global _tagger
+    if _tagger is None:
+        with _lock:
+            if _tagger is None:
+                jieba = _import_jieba()
+                jieba.initialize()
+                _tagger = jieba.posseg.dt
     spans: list[tuple[int, int]] = []
     pos = 0
-    for pair in tokenizer.cut(text, HMM=True):
+    for pair in _tagger.cut(text, HMM=True):
         word, flag = pair.word, pair.flag
         if flag.startswith("nr"):
             spans.append((pos, pos + len(word)))
@@ -73,6 +91,8 @@ def person_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def warm_up() -> None:
-    """Load jieba now (e.g. at service start) instead of on the first Chinese text."""
-    _load()
+def warm_up(deep: bool = False) -> None:
+    """Load the dictionary now (e.g. at service start) instead of on first Chinese text."""
+    _load_common_words()
+    if deep:
+        person_spans("张三")

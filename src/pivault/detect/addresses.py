@@ -19,25 +19,29 @@ from pivault.detect.gazetteer import CITIES, PINYIN_PLACES, PROVINCES
 from pivault.detect.model import Entity, Finding
 
 _H = "[\u4e00-\u9fff]"
-_NUM = r"(?:\d{1,5}|[一二三四五六七八九十百零]{1,4})"
+_NUM = r"(?:[0-9]{1,5}|[一二三四五六七八九十百零]{1,4})"
 
 _PROVINCE = trie_regex(PROVINCES)
 _CITY = trie_regex(CITIES)
 _ANCHOR = re.compile(f"{_PROVINCE}(?:{_CITY}市?)?|{_CITY}市?")
+# A flat alternation of ~350 names is slow to scan in `re`; scanning for their
+# first characters and then matching at those positions only is ~5x faster.
+_ANCHOR_FIRST = re.compile("[" + "".join(sorted({w[0] for w in (*PROVINCES, *CITIES)})) + "]")
 #: Every postal address has one of these; texts without any skip the anchor search.
-_MARKER = re.compile(
-    "[号栋幢室村组苑园城厦寓府湾]|单元|小区|天地|国际|中心|广场|社区|宿舍"
+_MARKER = re.compile("[号栋幢室村组苑园城厦寓府湾]|单元|小区|天地|国际|中心|广场|社区|宿舍")
+_CUE = re.compile(
+    r"(?:收货地址|家庭住址|居住地址|联系地址|详细地址|地址|住址|住在|送到|寄到|address)\s*[:=]?\s*",
+    re.I,
 )
-_CUE = re.compile(r"(?:收货地址|家庭住址|居住地址|联系地址|详细地址|地址|住址|住在|送到|寄到|address)\s*[:=]?\s*", re.I)
 
 #: (component kind, anchored regex). Kinds in _DETAIL make the match a postal address.
 _COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("building", re.compile(rf"{_NUM}(?:号楼|栋|幢|座|号院)|[A-Z](?:栋|座)")),
     ("unit", re.compile(rf"{_NUM}单元")),
-    ("floor", re.compile(rf"{_NUM}(?:层|楼)(?!\d)")),
-    ("room", re.compile(rf"{_NUM}(?:室|房|户)|\d{{2,5}}(?![\d号])")),
+    ("floor", re.compile(rf"{_NUM}(?:层|楼)(?![0-9])")),
+    ("room", re.compile(rf"{_NUM}(?:室|房|户)|[0-9]{{2,5}}(?![0-9号])")),
     ("group", re.compile(rf"{_NUM}组")),
-    ("number", re.compile(r"\d{1,5}(?:-\d{1,5})?号")),
+    ("number", re.compile(r"[0-9]{1,5}(?:-[0-9]{1,5})?号")),
     ("district", re.compile(f"{_H}{{1,5}}?(?:新区|区|县|旗|市)")),
     ("town", re.compile(f"{_H}{{1,6}}?(?:街道|镇|乡)")),
     ("village", re.compile(f"{_H}{{1,6}}?村")),
@@ -45,7 +49,7 @@ _COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "road",
         re.compile(
             rf"{_H}{{1,10}}?(?:大道|大街|路|街|巷|弄|胡同)(?:[东西南北中]段|{_NUM}段)?"
-            r"(?:\d{1,5}(?:-\d{1,5})?号)?"
+            r"(?:[0-9]{1,5}(?:-[0-9]{1,5})?号)?"
         ),
     ),
     (
@@ -100,8 +104,10 @@ class ChineseAddressRecognizer:
             return
         taken_until = -1
         starts: list[tuple[int, int, float]] = []
-        for match in _ANCHOR.finditer(text):
-            starts.append((match.start(), match.end(), 0.85))
+        for first in _ANCHOR_FIRST.finditer(text):
+            match = _ANCHOR.match(text, first.start())
+            if match is not None:
+                starts.append((match.start(), match.end(), 0.85))
         for match in _CUE.finditer(text):
             starts.append((match.end(), match.end(), 0.7))
         for start, pos, score in sorted(starts, key=lambda s: (s[0], -s[2])):
@@ -113,13 +119,15 @@ class ChineseAddressRecognizer:
                 yield Finding(Entity.CN_ADDRESS, start, end, score, self.name, text[start:end])
 
 
-_EN_STREET = r"(?:Road|Rd\.?|Street|St\.?|Avenue|Ave\.?|Lane|Ln\.?|Boulevard|Blvd\.?|Highway|Hutong)"
+_EN_STREET = (
+    r"(?:Road|Rd\.?|Street|St\.?|Avenue|Ave\.?|Lane|Ln\.?|Boulevard|Blvd\.?|Highway|Hutong)"
+)
 _EN_STREET_WORD = re.compile(_EN_STREET + "(?![A-Za-z])")
 _EN_ADDRESS = re.compile(
     r"(?<![A-Za-z])"
-    r"(?:(?:Room|Rm\.?|Flat|Unit|Apt\.?|Suite)\s*[A-Z]?\d{1,5}[A-Z]?,?\s+)?"
+    r"(?:(?:Room|Rm\.?|Flat|Unit|Apt\.?|Suite)\s*[A-Z]?[0-9]{1,5}[A-Z]?,?\s+)?"
     r"(?:(?:Building|Bldg\.?|Block|Tower)\s*[A-Z0-9]{1,3},?\s+)?"
-    r"(?:No\.\s*)?\d{1,5}[A-Z]?,?\s+(?:[A-Z][a-z']+\s){1,3}" + _EN_STREET + r"(?![A-Za-z])"
+    r"(?:No\.\s*)?[0-9]{1,5}[A-Z]?,?\s+(?:[A-Z][a-z']+\s){1,3}" + _EN_STREET + r"(?![A-Za-z])"
     r"(?:,\s*(?:[A-Z][a-z']+\s){1,2}(?:District|New\sArea|County|Town|Village))?"
     r"(?:,\s*([A-Z][a-z']+)(?:\s(?:City|Province))?(?![A-Za-z]))?"
 )
@@ -151,5 +159,9 @@ class EnglishAddressRecognizer:
                 end = match.start(1) - 1  # drop a trailing word that is not a known place
                 while text[end - 1] in ", ":
                     end -= 1
-            score = 0.8 if text[start:end].startswith(("Room", "Rm", "Flat", "Unit", "Apt", "No.")) else 0.65
+            score = (
+                0.8
+                if text[start:end].startswith(("Room", "Rm", "Flat", "Unit", "Apt", "No."))
+                else 0.65
+            )
             yield Finding(Entity.CN_ADDRESS, start, end, score, self.name, text[start:end])

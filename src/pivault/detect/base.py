@@ -47,7 +47,7 @@ class Recognizer(Protocol):
         ...
 
 
-def words(*alternatives: str) -> re.Pattern[str]:
+def context_words(*alternatives: str) -> re.Pattern[str]:
     """A case-insensitive regex that matches any of the given literal words."""
     return re.compile("|".join(re.escape(w) for w in alternatives), re.IGNORECASE)
 
@@ -88,6 +88,8 @@ class PatternRecognizer:
         """Yield validated matches of ``pattern`` in ``text``."""
         for match in self.pattern.finditer(text):
             start, end = match.span(self.group)
+            if _embedded(text, start, end):
+                continue
             value = match.group(self.group)
             before = text[max(0, start - self.window) : start]
             if self.veto is not None and self.veto.search(before):
@@ -98,6 +100,28 @@ class PatternRecognizer:
             if self.context is not None and self.context.search(before):
                 score = min(1.0, score + self.boost)
             yield Finding(self.entity, start, end, score, self.name, value)
+
+
+_HEX_TAIL = re.compile("[0-9a-fA-F]{8}")
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _embedded(text: str, start: int, end: int) -> bool:
+    """True if the span sits inside a longer ASCII token (e.g. digits in a hex trace id).
+
+    A label glued on one side only ("IMEI356…", "Tel13812…") is still accepted,
+    unless what precedes is a long hex run (the tail of a hash or trace id).
+    """
+    inside = (
+        start > 0
+        and end < len(text)
+        and _is_ascii_alnum(text[start - 1])
+        and _is_ascii_alnum(text[end])
+    )
+    return inside or (start >= 8 and _HEX_TAIL.fullmatch(text, start - 8, start) is not None)
 
 
 def digits_of(value: str) -> str:
@@ -132,7 +156,7 @@ def _trie_source(node: dict[str, Any]) -> str:
     return body + "?" if ends_here else body
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen __init__ is measurably slower on this hot path
 class TextProfile:
     """Cheap facts about a text, computed once, used to skip recognizers that cannot match."""
 
@@ -152,7 +176,7 @@ class TextProfile:
     @classmethod
     def of(cls, text: str) -> TextProfile:
         """Profile ``text``."""
-        runs = tuple(len(run) for run in _DIGIT_RUN.findall(text))
+        runs = tuple(map(len, _DIGIT_RUN.findall(text)))
         return cls(
             digit_runs=runs,
             longest_digit_run=max(runs, default=0),
@@ -169,6 +193,6 @@ class TextProfile:
         )
 
 
-_DIGIT_RUN = re.compile(r"\d+")
+_DIGIT_RUN = re.compile("[0-9]+")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _UPPER = re.compile("[A-Z]")

@@ -14,13 +14,16 @@ from functools import lru_cache
 import phonenumbers
 from stdnum import luhn
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
+
+from pivault.detect.gazetteer import words
 
 #: First two digits of a mainland administrative division code (GB/T 2260),
 #: plus 81/82/83 used by Hong Kong/Macau/Taiwan residence permits.
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
-    "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+    words(
+        "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
+        "50 51 52 53 54 61 62 63 64 65 71 81 82 83"
+    )
 )
 _PERMIT_AREAS = frozenset(("810000", "820000", "830000"))
 
@@ -62,15 +65,14 @@ def _valid_date(year: int, month: int, day: int) -> bool:
     return dt.date(1900, 1, 1) <= born <= dt.date.today()
 
 
-@lru_cache(maxsize=4096)
-def _area_known(area: str, year: int) -> bool:
+@lru_cache(maxsize=8192)
+def _area_known(area: str) -> bool:
+    """True if GB/T 2260 (python-stdnum's table) has ever listed this area code."""
     if area in _PERMIT_AREAS:
         return True
-    try:
-        ric.get_birth_place(area + f"{year:04d}0101" + "0000")
-    except (ValidationError, ValueError, KeyError):
-        return False
-    return True
+    from stdnum import numdb
+
+    return any(props for _part, props in numdb.get("cn/loc").info(area))
 
 
 def resident_id_score(value: str) -> float | None:
@@ -87,7 +89,7 @@ def resident_id_score(value: str) -> float | None:
     year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
     if not _valid_date(year, month, day):
         return None
-    return 0.95 if _area_known(number[:6], year) else 0.7
+    return 0.95 if _area_known(number[:6]) else 0.7
 
 
 def legacy_resident_id_score(value: str) -> float | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from pivault.detect import checks
-from pivault.detect.base import PatternRecognizer, words
+from pivault.detect.base import PatternRecognizer, context_words
 from pivault.detect.model import Entity
 
-_AD_CONTEXT = words("idfa", "oaid", "gaid", "aaid", "广告标识", "广告id", "advertising", "ad_id")
+_AD_CONTEXT = context_words(
+    "idfa", "oaid", "gaid", "aaid", "广告标识", "广告id", "advertising", "ad_id"
+)
 
 
 def _imei(value: str, _text: str, _start: int) -> float | None:
@@ -35,12 +37,12 @@ def _uuid_ad_id(value: str, _text: str, _start: int) -> float | None:
 DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="imei",
-        gate=lambda p: p.longest_digit_run >= 15,
         entity=Entity.IMEI,
+        gate=lambda p: p.longest_digit_run >= 15,
         # IMEI often follows its label with no separator ("IMEI356..."): only digits frame it.
-        pattern=re.compile(r"(?<![0-9])\d{15}(?![0-9])"),
+        pattern=re.compile(r"[0-9](?<![0-9].)[0-9]{14}(?![0-9])"),
         validate=_imei,
-        context=words("imei", "设备号", "串号", "device"),
+        context=context_words("imei", "设备号", "串号", "device"),
         boost=0.25,
     ),
     PatternRecognizer(
@@ -51,13 +53,13 @@ DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         entity=Entity.ANDROID_ID,
         pattern=re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{16}(?![0-9A-Za-z])"),
         validate=_android_id,
-        context=words("android_id", "androidid", "android id", "ssaid", "安卓"),
+        context=context_words("android_id", "androidid", "android id", "ssaid", "安卓"),
         boost=0.45,
     ),
     PatternRecognizer(
         name="advertising_id_uuid",
-        gate=lambda p: p.dashes >= 4,
         entity=Entity.ADVERTISING_ID,
+        gate=lambda p: p.dashes >= 4,
         pattern=re.compile(
             r"(?<![0-9A-Za-z\-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}"
             r"-[0-9A-Fa-f]{12}(?![0-9A-Za-z\-])"

@@ -52,7 +52,7 @@ def resolve_overlaps(candidates: Sequence[Finding], text: str) -> list[Finding]:
     kept: list[Finding] = []
     for candidate in ranked:
         clashes = [k for k in kept if _overlaps(k, candidate)]
-        if all(_in_query(candidate, k, text) for k in clashes):
+        if all(_in_query(candidate, k, text) or _in_query(k, candidate, text) for k in clashes):
             kept.append(candidate)
     kept.sort(key=lambda f: (f.start, -f.end))
     return kept
@@ -104,15 +104,19 @@ def analyze(
         if (run_all or _wanted(recognizer, wanted)) and recognizer.may_match(profile):
             candidates.extend(recognizer.find(norm))
     structured = resolve_overlaps(candidates, norm)
-    textual_recognizers = registry.DEEP_TEXTUAL_RECOGNIZERS if deep else registry.TEXTUAL_RECOGNIZERS
-    needs_textual = [
-        r for r in textual_recognizers if _wanted(r, wanted) and r.may_match(profile)
-    ]
+    textual_recognizers = (
+        registry.DEEP_TEXTUAL_RECOGNIZERS if deep else registry.TEXTUAL_RECOGNIZERS
+    )
+    needs_textual = [r for r in textual_recognizers if _wanted(r, wanted) and r.may_match(profile)]
     if needs_textual:
         blanked = _blank(norm, structured)
         for recognizer in needs_textual:
             candidates.extend(recognizer.find(blanked))
     resolved = resolve_overlaps(candidates, norm)
+    if norm == text:  # nothing was folded: the findings already carry the original values
+        return [
+            f for f in resolved if f.score >= min_score and (wanted is None or f.entity in wanted)
+        ]
     return [
         Finding(
             f.entity,

@@ -10,14 +10,19 @@ from __future__ import annotations
 import re
 
 from pivault.detect import checks
-from pivault.detect.base import PatternRecognizer, digits_of, words
+from pivault.detect.base import PatternRecognizer, context_words, digits_of
 from pivault.detect.model import Entity
 
 # Look-arounds instead of \b: Han characters are \w, so \b fails beside them.
 _NO_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NO_ALNUM_AFTER = r"(?![0-9A-Za-z])"
+#: A first digit not preceded by a digit. The look-behind sits AFTER the first
+#: character so that `re` can use its fast first-character scan.
+_DIGIT_START = r"[0-9](?<![0-9].)"
 
-_ID_CONTEXT = words("身份证", "证件号", "身份号", "id_no", "idcard", "id card", "id number", "公民身份")
+_ID_CONTEXT = context_words(
+    "身份证", "证件号", "身份号", "id_no", "idcard", "id card", "id number", "公民身份"
+)
 
 
 def _resident_id(value: str, _text: str, _start: int) -> float | None:
@@ -42,81 +47,91 @@ _PLATE_LETTER = "A-HJ-NP-Z"  # plates never use I or O
 IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_resident_id",
-        gate=lambda p: p.longest_digit_run >= 17,
         entity=Entity.CN_RESIDENT_ID,
-        pattern=re.compile(r"(?<![0-9])\d{17}[0-9Xx]" + _NO_ALNUM_AFTER),
+        gate=lambda p: p.longest_digit_run >= 17,
+        pattern=re.compile(_DIGIT_START + r"[0-9]{16}[0-9Xx]" + _NO_ALNUM_AFTER),
         validate=_resident_id,
         context=_ID_CONTEXT,
         boost=0.05,
     ),
     PatternRecognizer(
         name="cn_resident_id_legacy",
-        gate=lambda p: p.longest_digit_run >= 15,
         entity=Entity.CN_RESIDENT_ID,
-        pattern=re.compile(r"(?<![0-9])\d{15}(?![0-9])"),
+        gate=lambda p: p.longest_digit_run >= 15,
+        pattern=re.compile(_DIGIT_START + r"[0-9]{14}(?![0-9])"),
         validate=_legacy_id,
         context=_ID_CONTEXT,
         boost=0.4,
     ),
     PatternRecognizer(
         name="cn_uscc",
-        gate=lambda p: (p.has_upper and p.longest_digit_run >= 6) or p.longest_digit_run >= 18,
         entity=Entity.CN_USCC,
+        gate=lambda p: (p.has_upper and p.longest_digit_run >= 6) or p.longest_digit_run >= 18,
         pattern=re.compile(
-            _NO_ALNUM_BEFORE + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _NO_ALNUM_AFTER
+            _NO_ALNUM_BEFORE
+            + r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"
+            + _NO_ALNUM_AFTER
         ),
         validate=_uscc,
-        context=words("信用代码", "社会信用", "税号", "纳税人识别号", "uscc", "credit code"),
+        context=context_words(
+            "信用代码", "社会信用", "税号", "纳税人识别号", "uscc", "credit code"
+        ),
         boost=0.4,
         window=24,
     ),
     PatternRecognizer(
         name="cn_passport",
-        gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
         entity=Entity.CN_PASSPORT,
+        gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
         pattern=re.compile(
-            _NO_ALNUM_BEFORE + r"(?:[EG]\d{8}|E[A-HJ-NP-Z]\d{7}|[DSP]E?\d{7})" + _NO_ALNUM_AFTER
+            _NO_ALNUM_BEFORE
+            + r"(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[DSP]E?[0-9]{7})"
+            + _NO_ALNUM_AFTER
         ),
         validate=lambda v, _t, _s: 0.55 if v[0] in "EG" else 0.3,
-        context=words("护照", "passport"),
+        context=context_words("护照", "passport"),
         boost=0.4,
     ),
     PatternRecognizer(
         name="cn_travel_permit",
-        gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
         entity=Entity.CN_TRAVEL_PERMIT,
+        gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
         # C: HK/Macau permit; H/M: home-return permit; L: Taiwan permit; T: Taiwan compatriot
         pattern=re.compile(
-            _NO_ALNUM_BEFORE + r"(?:C[0-9A-HJ-NP-Z]\d{7}|[HM]\d{8}(?:\d{2})?|[LT]\d{8})"
+            _NO_ALNUM_BEFORE
+            + r"(?:C[0-9A-HJ-NP-Z][0-9]{7}|[HM][0-9]{8}(?:[0-9]{2})?|[LT][0-9]{8})"
             + _NO_ALNUM_AFTER
         ),
         validate=lambda _v, _t, _s: 0.4,
-        context=words("通行证", "回乡证", "港澳", "台胞", "台湾", "permit"),
+        context=context_words("通行证", "回乡证", "港澳", "台胞", "台湾", "permit"),
         boost=0.45,
     ),
     PatternRecognizer(
         name="cn_license_plate",
-        gate=lambda p: p.has_han and p.has_upper and p.longest_digit_run >= 1,
         entity=Entity.CN_LICENSE_PLATE,
+        gate=lambda p: p.has_han and p.has_upper and p.longest_digit_run >= 1,
         pattern=re.compile(
             f"[{_PLATE_PROVINCES}][{_PLATE_LETTER}][·• ]?"
-            f"(?:[DF][{_PLATE_LETTER}0-9]\\d{{4}}|\\d{{5}}[DF]|[{_PLATE_LETTER}0-9]{{5}})"
+            f"(?:[DF][{_PLATE_LETTER}0-9][0-9]{{4}}|[0-9]{{5}}[DF]|[{_PLATE_LETTER}0-9]{{5}})"
             + _NO_ALNUM_AFTER
         ),
         validate=lambda v, _t, _s: 0.75 if any(c.isdigit() for c in v) else None,
-        context=words("车牌", "牌照", "plate", "车辆"),
+        context=context_words("车牌", "牌照", "plate", "车辆"),
         boost=0.2,
         window=12,
     ),
     PatternRecognizer(
         name="bank_card",
-        gate=lambda p: p.longest_digit_run >= 16 or p.digit_runs.count(4) >= 4,
         entity=Entity.BANK_CARD,
+        gate=lambda p: p.longest_digit_run >= 16 or p.digit_runs.count(4) >= 4,
         pattern=re.compile(
-            r"(?<![0-9])(?:\d{16,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?)(?![0-9])"
+            _DIGIT_START + r"(?:[0-9]{15,18}|[0-9]{3}([ -])[0-9]{4}\1[0-9]{4}\1[0-9]{4}"
+            r"(?:\1[0-9]{1,3})?)(?![0-9])"
         ),
         validate=_bank_card,
-        context=words("卡号", "银行卡", "信用卡", "储蓄卡", "借记卡", "card", "账号", "转账"),
+        context=context_words(
+            "卡号", "银行卡", "信用卡", "储蓄卡", "借记卡", "card", "账号", "转账"
+        ),
         boost=0.1,
         window=24,
     ),

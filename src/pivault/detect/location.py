@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from pivault.detect.base import PatternRecognizer, words
+from pivault.detect.base import PatternRecognizer, context_words
 from pivault.detect.model import Entity
 
-_COORD = r"[-+]?\d{1,3}\.\d{3,8}"
+_COORD = r"[-+]?[0-9]{1,3}\.[0-9]{3,8}"
 
 
 def _decimals(value: str) -> int:
@@ -34,11 +34,11 @@ def _longitude(value: str, _text: str, _start: int) -> float | None:
 LOCATION_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="gps_pair",
-        gate=lambda p: p.dots >= 2 and p.commas >= 1,
         entity=Entity.GPS,
-        pattern=re.compile(rf"(?<![0-9.])[-+]?\d{{1,2}}\.\d{{3,8}} ?, ?{_COORD}(?![0-9.])"),
+        gate=lambda p: p.dots >= 2 and p.commas >= 1,
+        pattern=re.compile(rf"(?<![0-9.])[-+]?[0-9]{{1,2}}\.[0-9]{{3,8}} ?, ?{_COORD}(?![0-9.])"),
         validate=_pair,
-        context=words("定位", "坐标", "位置", "gps", "location", "lat", "meet at", "经纬"),
+        context=context_words("定位", "坐标", "位置", "gps", "location", "lat", "meet at", "经纬"),
         boost=0.2,
     ),
     PatternRecognizer(
@@ -46,7 +46,9 @@ LOCATION_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         gate=lambda p: p.dots >= 1,
         triggers=("lat", "纬度"),
         entity=Entity.GPS,
-        pattern=re.compile(rf"(?:(?<![A-Za-z])lat(?:itude)?|纬度)\s*[=:]?\s*({_COORD})(?![0-9])", re.I),
+        pattern=re.compile(
+            rf"(?:(?<![A-Za-z])lat(?:itude)?|纬度)\s*[=:]?\s*({_COORD})(?![0-9])", re.I
+        ),
         validate=_latitude,
         group=1,
     ),

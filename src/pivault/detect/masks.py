@@ -47,7 +47,7 @@ def _email(value: str) -> str:
 
 def _ipv4(value: str) -> str:
     octets = value.split(".")
-    return ".".join(octets[:2] + [STAR, STAR])
+    return ".".join([*octets[:2], STAR, STAR])
 
 
 def _ipv6(value: str) -> str:
@@ -116,6 +116,10 @@ _MASKERS: dict[Entity, Callable[[str], str]] = {
 }
 
 
+def _default(value: str) -> str:
+    return mask_alnum(value, 1, 1)
+
+
 def mask(finding: Finding) -> str:
     """The masked form of ``finding.value`` for its entity."""
-    return _MASKERS.get(finding.entity, lambda v: mask_alnum(v, 1, 1))(finding.value)
+    return _MASKERS.get(finding.entity, _default)(finding.value)

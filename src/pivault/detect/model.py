@@ -107,7 +107,7 @@ ENTITY_INFO: dict[Entity, EntityInfo] = {
 }
 
 #: Policy key for the location removed from a photo's EXIF (see :mod:`pivault.detect.images`).
-PHOTO_GEOTAG_POLICY_CATEGORY = "location.photo_geotag"
+PHOTO_GEOTAG_POLICY_CATEGORY = "location.precise.photo_geotag"
 
 
 @dataclass(frozen=True, slots=True)

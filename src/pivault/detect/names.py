@@ -29,49 +29,40 @@ from dataclasses import dataclass
 
 from pivault.detect import _lexicon
 from pivault.detect.base import TextProfile, trie_regex
-from pivault.detect.gazetteer import COMPOUND_SURNAMES, PINYIN_SURNAMES, SINGLE_SURNAMES
+from pivault.detect.gazetteer import COMPOUND_SURNAMES, PINYIN_SURNAMES, SINGLE_SURNAMES, words
 from pivault.detect.model import Entity, Finding
 
 _HAN = "\u4e00-\u9fff"
 _SURNAME = (
-    "(?:"
-    + "|".join(sorted(COMPOUND_SURNAMES))
-    + "|["
-    + "".join(sorted(SINGLE_SURNAMES))
-    + "])"
+    "(?:" + "|".join(sorted(COMPOUND_SURNAMES)) + "|[" + "".join(sorted(SINGLE_SURNAMES)) + "])"
 )
 # Characters that end a name: particles, verbs and pronouns that commonly follow one.
-_STOP_AFTER = frozenset("的了在是说和与及或等要已把被给对从向到去来也都还就又很吗呢吧啊呀您你我他她们")
+_STOP_AFTER = frozenset(
+    "的了在是说和与及或等要已把被给对从向到去来也都还就又很吗呢吧啊呀您你我他她们"
+)
 #: Frequent words the dictionary tags like names but that are not names.
 _NOT_NAMES = frozenset(("谢谢", "谢谢你", "江湖", "高兴", "安全", "方便", "明白", "白天", "钟点"))
 
-_HAN_CUES = (
-    "姓名 名字 名字是 名字叫 我叫 我是 叫做 名叫 联系人 收货人 收件人 寄件人 户名 开户名 持卡人 "
-    "用户 客户 顾客 患者 申请人 经办人 负责人 业主 本人 乘客 签名"
-).split()
-_LATIN_KEYS = "name username user_name real_name realname contact".split()
-_CUE = re.compile(
-    "(?:"
-    + trie_regex(_HAN_CUES)
-    + "|(?<![A-Za-z])(?i:"
-    + trie_regex(_LATIN_KEYS)
-    + r"))\s*[:=]?\s*("
-    + _SURNAME
-    + ")(?=["
-    + _HAN
-    + "])"
+_HAN_CUES = words(
+    "姓名 名字 名字是 名字叫 我叫 我是 叫做 名叫 联系人 收货人 收件人 寄件人 户名 开户名 "
+    "持卡人 用户 客户 顾客 患者 申请人 经办人 负责人 业主 本人 乘客 签名"
 )
+#: Cues after which a name is near certain, so even a word like 韩国 or 王国 is taken.
+_STRONG_CUES = frozenset(
+    words("姓名 名字 名字是 名字叫 我叫 名叫 联系人 收货人 收件人 寄件人 户名 开户名 持卡人")
+)
+_LATIN_KEYS = words("name username user_name real_name realname contact")
+_AFTER_CUE = r"\s*[:=]?\s*(" + _SURNAME + ")(?=[" + _HAN + "])"
+_CUE = re.compile(trie_regex(_HAN_CUES) + _AFTER_CUE)
+_KEY_CUE = re.compile("(?<![A-Za-z])(?i:" + trie_regex(_LATIN_KEYS) + ")" + _AFTER_CUE)
 _TITLES = ("先生", "女士", "小姐", "同学", "老师", "师傅", "医生", "经理", "阿姨")
-_TITLE = re.compile(
-    "(" + _SURNAME + ")([" + _HAN + "]{1,2}?)(?:" + "|".join(_TITLES) + ")"
-)
-_CLAUSE = re.compile(
-    r"(?:(?<=[\s,;:|()\[\]。、！？!?【】“”\"'])|^)("
-    + _SURNAME
-    + ")(["
-    + _HAN
-    + r"]{1,2})(?=[\s,;:|()\[\]。、！？!?【】“”\"']|$)"
-)
+_TITLE = re.compile("(" + _SURNAME + ")([" + _HAN + "]{1,2}?)(?:" + "|".join(_TITLES) + ")")
+_CLAUSE_EDGE = r"[\s,;:|()\[\]。、！？!?【】“”\"']"
+# Starts with the separator (a character class) so `re` can scan by first
+# character; a clause at the very start of the text is tried separately.
+_CLAUSE_BODY = "(" + _SURNAME + ")([" + _HAN + "]{1,2})(?=" + _CLAUSE_EDGE + "|$)"
+_CLAUSE = re.compile(_CLAUSE_EDGE + _CLAUSE_BODY)
+_CLAUSE_AT_START = re.compile(_CLAUSE_BODY)
 
 
 def _is_han(ch: str) -> bool:
@@ -125,17 +116,23 @@ class ChineseNameRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield name candidates in ``text``."""
-        for match in _CUE.finditer(text):
+        lowered = text.lower()
+        keyed = "name" in lowered or "contact" in lowered
+        cues = [*_CUE.finditer(text), *(_KEY_CUE.finditer(text) if keyed else ())]
+        for match in cues:
             start, surname_end = match.span(1)
+            cue = match.group()[: start - match.start()].rstrip(" :=")
+            strong = cue in _STRONG_CUES or cue.isascii()
             end = surname_end + _given_name_length(text, surname_end)
-            if end > surname_end and _plausible(text[start:end], surname_end - start):
-                yield self._make(text, start, end, 0.85, "cue")
+            if end > surname_end and (strong or _plausible(text[start:end], surname_end - start)):
+                yield self._make(text, start, end, 0.85 if strong else 0.7, "cue")
         titled = any(title in text for title in _TITLES)
         for match in _TITLE.finditer(text) if titled else ():
             start, end = match.start(1), match.end(2)
             if _plausible(text[start:end], len(match.group(1))):
                 yield self._make(text, start, end, 0.75, "title")
-        for match in _CLAUSE.finditer(text):
+        at_start = _CLAUSE_AT_START.match(text)
+        for match in [*([at_start] if at_start else []), *_CLAUSE.finditer(text)]:
             start, end = match.start(1), match.end(2)
             if _plausible(text[start:end], len(match.group(1))):
                 yield self._make(text, start, end, 0.6, "clause")
@@ -165,19 +162,23 @@ _PINYIN_SYLLABLE = (
 )
 _PINYIN_WORD = re.compile(f"(?:{_PINYIN_SYLLABLE}){{1,3}}")
 _LATIN_CUE_WORDS = (
-    "name full name customer client user contact hi hello hey dear mr mr. mrs mrs. ms ms. "
-    "miss dr dr. 姓名 联系人 客户 用户 收货人"
-).split()
-_LATIN_CUE = re.compile(
-    "(?<![A-Za-z])(?i:"
-    + trie_regex(_LATIN_CUE_WORDS + ["full name"])
-    + r")\s*[:=,]?\s*"
-    r"((?:[A-Z][a-z]+|[A-Z]{2,})(?:[ \-](?:[A-Z][a-z]+|[A-Z]{2,})){1,2})(?![A-Za-z])"
+    *words("name customer client user contact hi hello hey dear mr mr. mrs mrs. ms ms. miss"),
+    *words("dr dr. 姓名 联系人 客户 用户 收货人"),
+    "full name",
+)
+# Cues are searched in the lower-cased text (a case-sensitive trie lets `re`
+# scan by first character); the name itself is matched, case-sensitively, in
+# the original text right after the cue.
+_LATIN_CUE = re.compile(trie_regex(_LATIN_CUE_WORDS) + r"(?![a-z])")
+_LATIN_NAME_AFTER_CUE = re.compile(
+    r"\s*[:=,]?\s*((?:[A-Z][a-z]+|[A-Z]{2,})(?:[ \-](?:[A-Z][a-z]+|[A-Z]{2,})){1,2})(?![A-Za-z])"
 )
 _NOT_NAME_WORDS = frozenset(
-    "the a an and or of to for in on at by with from is are was be this that it its my your our "
-    "road street avenue lane district building room no city province team support service "
-    "customer user feedback phone email name thanks thank please ticket order".split()
+    words(
+        "the a an and or of to for in on at by with from is are was be this that it its my your "
+        "our road street avenue lane district building room no city province team support "
+        "service customer user feedback phone email name thanks thank please ticket order"
+    )
 )
 
 
@@ -197,20 +198,25 @@ class LatinNameRecognizer:
         return frozenset((Entity.CN_PERSON_NAME, Entity.PERSON_NAME))
 
     def may_match(self, profile: TextProfile) -> bool:
-        """Needs at least one capital letter."""
-        return profile.has_upper
+        """Needs a capital letter and one of the cue words."""
+        return profile.has_upper and any(cue in profile.lowered for cue in _LATIN_CUE_WORDS)
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield names that follow a cue word."""
-        for match in _LATIN_CUE.finditer(text):
+        lowered = text.lower()  # same length: offsets agree with ``text``
+        for cue in _LATIN_CUE.finditer(lowered):
+            before = lowered[cue.start() - 1] if cue.start() else " "
+            if "a" <= before <= "z":
+                continue  # "hi" inside "this"
+            match = _LATIN_NAME_AFTER_CUE.match(text, cue.end())
+            if match is None:
+                continue
             value = match.group(1)
-            # The cue is case-insensitive, the name is not: every token must be capitalised.
             tokens = re.split(r"[ \-]", value)
             if any(t.lower() in _NOT_NAME_WORDS for t in tokens):
                 continue
             start, end = match.span(1)
-            lowered = [t.lower() for t in tokens]
-            if any(t in PINYIN_SURNAMES for t in lowered) and all(map(_is_pinyin, tokens)):
+            if any(t.lower() in PINYIN_SURNAMES for t in tokens) and all(map(_is_pinyin, tokens)):
                 yield Finding(Entity.CN_PERSON_NAME, start, end, 0.8, self.name, value)
             else:
                 yield Finding(Entity.PERSON_NAME, start, end, 0.65, self.name, value)

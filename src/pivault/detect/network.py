@@ -5,10 +5,9 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from pivault.detect.base import PatternRecognizer, words
+from pivault.detect.base import PatternRecognizer, context_words
 from pivault.detect.model import Entity
 
-_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _HEX = "0-9A-Fa-f"
 
 
@@ -24,7 +23,10 @@ def _url(value: str, _text: str, _start: int) -> float | None:
 
 
 def _ipv4(value: str, _text: str, _start: int) -> float | None:
-    if value.startswith("0.") or value == "255.255.255.255":
+    octets = value.split(".")
+    if any(int(o) > 255 or (len(o) > 1 and o[0] == "0") for o in octets):
+        return None
+    if octets[0] == "0" or value == "255.255.255.255":
         return None
     return 0.8
 
@@ -58,8 +60,8 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="url",
-        gate=lambda p: p.has_url_start,
         entity=Entity.URL,
+        gate=lambda p: p.has_url_start,
         # Stops at whitespace, quotes, brackets, commas (a folded "，") and any
         # non-ASCII character, so "链接https://x.cn/a打不开" ends before 打.
         pattern=re.compile(
@@ -70,11 +72,11 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="ipv4",
-        gate=lambda p: p.dots >= 3 and len(p.digit_runs) >= 4,
         entity=Entity.IPV4,
-        pattern=re.compile(rf"(?<![0-9.])(?:{_OCTET}\.){{3}}{_OCTET}(?![0-9])(?!\.\d)"),
+        gate=lambda p: p.dots >= 3 and len(p.digit_runs) >= 4,
+        pattern=re.compile(r"[0-9](?<![0-9.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![0-9])(?!\.[0-9])"),
         validate=_ipv4,
-        context=words("ip", "地址", "addr", "host", "client", "登录"),
+        context=context_words("ip", "地址", "addr", "host", "client", "登录"),
         boost=0.15,
         # A dotted quad right after a version word is a version, not an address.
         veto=re.compile(r"(?:版本号?|(?<![A-Za-z])(?:ver|version|build|v|rev))\s*[=:]?\s*$", re.I),
@@ -82,23 +84,25 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     ),
     PatternRecognizer(
         name="ipv6",
-        gate=lambda p: p.has_double_colon or p.colons >= 7,
         entity=Entity.IPV6,
-        pattern=re.compile(rf"(?<![{_HEX}:.])(?:[{_HEX}]{{0,4}}:){{2,7}}[{_HEX}]{{0,4}}(?![{_HEX}:])"),
+        gate=lambda p: p.has_double_colon or p.colons >= 7,
+        pattern=re.compile(
+            rf"(?<![{_HEX}:.])(?:[{_HEX}]{{0,4}}:){{2,7}}[{_HEX}]{{0,4}}(?![{_HEX}:])"
+        ),
         validate=_ipv6,
-        context=words("ip", "ipv6", "地址", "addr", "host"),
+        context=context_words("ip", "ipv6", "地址", "addr", "host"),
         boost=0.1,
     ),
     PatternRecognizer(
         name="mac_address",
-        gate=lambda p: p.colons >= 5 or p.dashes >= 5,
         entity=Entity.MAC_ADDRESS,
+        gate=lambda p: p.colons >= 5 or p.dashes >= 5,
         pattern=re.compile(
             rf"(?<![{_HEX}:\-])[{_HEX}]{{2}}([:\-])(?:[{_HEX}]{{2}}\1){{4}}[{_HEX}]{{2}}"
             rf"(?![{_HEX}:\-])"
         ),
         validate=_mac,
-        context=words("mac", "wifi", "bssid", "蓝牙", "网卡"),
+        context=context_words("mac", "wifi", "bssid", "蓝牙", "网卡"),
         boost=0.15,
     ),
 )

@@ -11,13 +11,19 @@ from __future__ import annotations
 import re
 
 from pivault.detect import checks
-from pivault.detect.base import PatternRecognizer, digits_of, words
+from pivault.detect.base import PatternRecognizer, context_words, digits_of
 from pivault.detect.model import Entity
 
-_PHONE_CONTEXT = words(
+_PHONE_CONTEXT = context_words(
     "手机", "电话", "联系", "致电", "来电", "号码", "mobile", "phone", "tel", "call", "whatsapp"
 )
-_COUNTRY_CODE = r"(?:(?:\+|00)86[ -]?|\(\+?86\)[ -]?|86[ -])?"
+# Each branch starts with a literal (so `re` scans fast) followed by a look-behind
+# that keeps the match from starting inside a longer number.
+_NOT_AFTER = r"(?<![0-9+].)"
+_MOBILE = (
+    rf"(?:\+{_NOT_AFTER}86[ -]?1|0{_NOT_AFTER}086[ -]?1|\({_NOT_AFTER}\+?86\)[ -]?1"
+    rf"|8{_NOT_AFTER}6[ -]1|1{_NOT_AFTER})[3-9][0-9](?:[ -]?[0-9]{{4}}){{2}}(?![0-9])"
+)
 
 
 def _mobile(value: str, _text: str, _start: int) -> float | None:
@@ -42,23 +48,23 @@ def _landline(value: str, _text: str, _start: int) -> float | None:
 PHONE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_mobile",
-        gate=lambda p: p.longest_digit_run >= 11 or p.digit_runs.count(4) >= 2,
         entity=Entity.CN_MOBILE,
-        pattern=re.compile(r"(?<![0-9+])" + _COUNTRY_CODE + r"1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9])"),
+        gate=lambda p: p.longest_digit_run >= 11 or p.digit_runs.count(4) >= 2,
+        pattern=re.compile(_MOBILE),
         validate=_mobile,
         context=_PHONE_CONTEXT,
         boost=0.1,
     ),
     PatternRecognizer(
         name="cn_landline",
-        gate=lambda p: p.longest_digit_run >= 10 or 7 in p.digit_runs or 8 in p.digit_runs,
         entity=Entity.CN_LANDLINE,
+        gate=lambda p: p.longest_digit_run >= 10 or 7 in p.digit_runs or 8 in p.digit_runs,
         pattern=re.compile(
-            r"(?<![0-9+])(?:(?:\+|00)86[ -]?)?(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{6,7}"
-            r"(?:[ -]?(?:转|ext\.?)\s?\d{1,5})?(?![0-9])"
+            r"(?<![0-9+])(?:(?:\+|00)86[ -]?)?(?:\(0[0-9]{2,3}\)|0[0-9]{2,3})[ -]?[2-9][0-9]{6,7}"
+            r"(?:[ -]?(?:转|ext\.?)\s?[0-9]{1,5})?(?![0-9])"
         ),
         validate=_landline,
-        context=words("电话", "座机", "固话", "联系", "tel", "phone", "fax", "传真"),
+        context=context_words("电话", "座机", "固话", "联系", "tel", "phone", "fax", "传真"),
         boost=0.3,
     ),
 )

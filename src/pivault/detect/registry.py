@@ -45,8 +45,7 @@ DEEP_TEXTUAL_RECOGNIZERS: tuple[Recognizer, ...] = (
 def list_recognizers() -> list[tuple[str, tuple[Entity, ...]]]:
     """(name, entities) of every default recognizer, in run order."""
     return [
-        (r.name, tuple(sorted(r.entities)))
-        for r in (*STRUCTURED_RECOGNIZERS, *TEXTUAL_RECOGNIZERS)
+        (r.name, tuple(sorted(r.entities))) for r in (*STRUCTURED_RECOGNIZERS, *TEXTUAL_RECOGNIZERS)
     ]
 
 
