@@ -31,6 +31,8 @@ setup-bench: .venv-bench/.synced
 
 demo: setup
 	$(VENV_BIN)/python -m pivault.cli.demo
+	@echo
+	$(VENV_BIN)/python -m pivault.http.demo_server
 
 lint: setup
 	$(VENV_BIN)/ruff check src tests bench

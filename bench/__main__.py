@@ -67,11 +67,30 @@ def vault_section() -> tuple[list[str], bool]:
         ], False
 
 
+def http_section() -> list[str]:
+    """The HTTP benchmark's Markdown (loopback server vs in-process calls)."""
+    progress("HTTP benchmark (uvicorn on loopback vs in-process)")
+    try:
+        from bench import http_bench
+
+        lines = list(http_bench.main(progress))
+    except Exception as exc:  # keep the other sections' figures
+        traceback.print_exc()
+        return [
+            *section_header("HTTP: read and decide over loopback"),
+            f"Not run: the HTTP benchmark failed ({type(exc).__name__}: {exc}).",
+            "",
+        ]
+    if lines and lines[0].startswith("## "):
+        return [*section_header(lines[0][3:].strip()), *lines[1:]]
+    return lines
+
+
 def main() -> int:
     started = time.perf_counter()
     started_at = today()
     vault_lines, vault_ok = vault_section()
-    sections = [vault_lines, detect_section()]
+    sections = [vault_lines, http_section(), detect_section()]
     lines = [
         "# Benchmarks",
         "",

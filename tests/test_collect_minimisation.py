@@ -52,6 +52,12 @@ def test_invalid_value_names_the_category_not_the_value_and_stores_nothing(vault
     }
 
 
+@pytest.mark.parametrize("raw", ["欧阳娜娜13912345678", "call 13912345678", "13912345678 ext. x"])
+def test_a_phone_field_holds_a_phone_number_and_nothing_else(vault: Vault, raw: str) -> None:
+    with pytest.raises(ValueValidationError, match="only digits"):
+        vault.collect("u1", "registration", {"account.phone": raw}, actor="app")
+
+
 def test_unknown_feature_lists_the_valid_features(vault: Vault) -> None:
     with pytest.raises(UnknownFeatureError) as info:
         vault.collect("u1", "registraton", {"account.nickname": "x"}, actor="app")

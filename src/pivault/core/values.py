@@ -51,12 +51,16 @@ def _text(vt: ValueType, raw: Any, from_text: bool) -> str:
 
 
 _CN_MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+_PHONE_CHARS_RE = re.compile(r"^[0-9+\s\-().\u00a0]{3,32}$")
 _SEPARATORS = str.maketrans("", "", " -()\u00a0")
 
 
 def _phone(vt: ValueType, raw: Any, from_text: bool) -> str:
     if not isinstance(raw, str):
         raise _Invalid("expected a phone number as text")
+    if not _PHONE_CHARS_RE.match(raw):
+        # phonenumbers would extract a number from surrounding text; a field holds only one.
+        raise _Invalid("a phone number holds only digits, spaces, + - ( ) and .")
     mobile = _CN_MOBILE_RE.match(raw.translate(_SEPARATORS))
     if mobile:  # the common case, without phonenumbers' general parser (~90 µs)
         number = phonenumbers.PhoneNumber(country_code=86, national_number=int(mobile[1]))

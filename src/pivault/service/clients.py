@@ -42,7 +42,7 @@ class IssuedKey:
 
 def vault_engine(vault: Vault) -> Engine:
     """The vault's engine, for the HTTP service's own tables (never for personal values)."""
-    return vault._engine
+    return vault.engine
 
 
 class ApiClients:
@@ -67,7 +67,7 @@ class ApiClients:
             )
         actor = self._vault.add_actor(name, wanted)  # validates the name and the purposes
         key = new_secret(KEY_PREFIX)
-        client = ApiClient(name, actor.purposes, key[: len(KEY_PREFIX) + 4], self._vault._now())
+        client = ApiClient(name, actor.purposes, key[: len(KEY_PREFIX) + 4], self._vault.now())
         with self._engine.begin() as conn:
             conn.execute(delete(api_clients).where(api_clients.c.name == name))
             conn.execute(

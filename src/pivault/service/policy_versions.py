@@ -53,7 +53,7 @@ class PolicyVersions:
             with self._engine.begin() as conn:
                 conn.execute(
                     policy_versions.insert().values(
-                        version=version, source=source, recorded_at=self._vault._now()
+                        version=version, source=source, recorded_at=self._vault.now()
                     )
                 )
         except IntegrityError:

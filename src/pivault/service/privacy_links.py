@@ -65,15 +65,15 @@ class PrivacyLinks:
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
         self._engine = vault_engine(vault)
-        session_key = vault._keys.session
+        session_key = vault.session_key
         self._link_key = signing_key(session_key, "link")
         self._csrf_key = signing_key(session_key, "csrf")
 
     def _now(self) -> str:
-        return self._vault._now()
+        return self._vault.now()
 
     def _later(self, delta: timedelta) -> str:
-        return iso(self._vault._clock() + delta)
+        return iso(self._vault.clock() + delta)
 
     # ---- links --------------------------------------------------------------
     def issue(self, subject: str, *, created_by: str) -> IssuedLink:
@@ -94,7 +94,9 @@ class PrivacyLinks:
                     expires_at=expires,
                 )
             )
-            self._vault._audit(conn, created_by, "center.link", subject, {"expires_at": expires})
+            self._vault.record_audit(
+                conn, created_by, "center.link", subject, {"expires_at": expires}
+            )
         signature = sign(self._link_key, _LINK_VERSION, link_id)
         return IssuedLink(f"{_LINK_VERSION}.{link_id}.{signature}", expires)
 
@@ -137,7 +139,7 @@ class PrivacyLinks:
                     expires_at=self._later(SESSION_TTL),
                 )
             )
-            self._vault._audit(conn, CENTER_ACTOR, "center.open", row.subject, {})
+            self._vault.record_audit(conn, CENTER_ACTOR, "center.open", row.subject, {})
         return LinkOutcome(session, None, row.subject)
 
     # ---- sessions -----------------------------------------------------------

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
 from pivault.core.decide import Decider, Decision, effective_consents
 from pivault.core.errors import (
@@ -136,6 +136,36 @@ class VaultBase:
 
     def _now(self) -> str:
         return iso(self._clock())
+
+    # ---- for other service modules (clients, privacy-center links) ------------
+    @property
+    def engine(self) -> Engine:
+        """The store's engine, for service modules that keep their own tables."""
+        return self._engine
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    def now(self) -> str:
+        """The vault clock's time as stored (UTC ISO-8601, fixed width)."""
+        return self._now()
+
+    @property
+    def session_key(self) -> bytes:
+        """The key that signs privacy-center links and sessions (shared by all workers)."""
+        return self._keys.session
+
+    def record_audit(
+        self,
+        conn: Connection,
+        actor: str,
+        action: str,
+        subject: str | None,
+        detail: Mapping[str, Any],
+    ) -> int:
+        """Append an audit entry inside ``conn``'s transaction (no personal values)."""
+        return self._audit(conn, actor, action, subject, detail)
 
     def _audit(
         self,

@@ -1,0 +1,60 @@
+"""The download of a person's data: one ZIP with the vault's export as JSON and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from typing import Any
+
+CSV_COLUMNS = (
+    "category",
+    "label_zh",
+    "label_en",
+    "source",
+    "sensitive",
+    "value",
+    "collected_at",
+    "retention",
+    "purposes",
+)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and set(value) == {"base64"}:
+        return "base64:" + str(value["base64"])
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def export_csv(export: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for item in export["data"]:
+        writer.writerow(
+            [
+                item["category"],
+                item["label"].get("zh-CN", ""),
+                item["label"].get("en", ""),
+                item["source"],
+                item["sensitive"] or "",
+                _cell(item["value"]),
+                item["collected_at"],
+                item["retention"] or "",
+                " ".join(p["purpose"] for p in item["purposes"]),
+            ]
+        )
+    return out.getvalue()
+
+
+def export_zip(export: dict[str, Any]) -> bytes:
+    """``export.json`` (everything) and ``export.csv`` (one row per value), UTF-8."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("export.json", json.dumps(export, ensure_ascii=False, indent=2))
+        # A BOM so that spreadsheet programs read the Chinese labels as UTF-8.
+        zf.writestr("export.csv", "\ufeff" + export_csv(export))
+    return buf.getvalue()

@@ -1,0 +1,189 @@
+"""Privacy-center pages people read: my data, permissions, history, download, policy, cancel."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from pivault.http.center_base import CENTER, Session, render, secure
+from pivault.http.center_export import export_zip
+from pivault.http.center_views import (
+    change_message,
+    consent_rows,
+    data_groups,
+    feature_rows,
+    history_rows,
+    item_label,
+)
+from pivault.http.deps import Svc
+from pivault.http.i18n import tr
+
+router = APIRouter(prefix=CENTER, include_in_schema=False)
+
+
+@router.get("")
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse(f"{CENTER}/data", status_code=303)
+
+
+@router.get("/data")
+def my_data(
+    request: Request,
+    session: Session,
+    svc: Svc,
+    reveal: str | None = None,
+    done: str | None = None,
+    cat: str | None = None,
+) -> HTMLResponse:
+    policy, lang = svc.vault.policy, session.lang
+    export = svc.vault.export(session.subject)
+    message = error = ""
+    if cat is not None and cat in policy.categories and done in ("corrected", "deleted"):
+        message = tr(lang, f"done.{done}", label=item_label(policy, cat, lang))
+    if cat is not None and cat in policy.categories and done == "invalid":
+        error = tr(lang, "correct.invalid", label=item_label(policy, cat, lang))
+    return render(
+        request,
+        "data.html",
+        lang,
+        session=session,
+        current="data",
+        title_key="nav.data",
+        groups=data_groups(policy, export, lang, reveal),
+        message=message,
+        error=error,
+    )
+
+
+@router.get("/permissions")
+def permissions(
+    request: Request,
+    session: Session,
+    svc: Svc,
+    done: str | None = None,
+    item: str | None = None,
+) -> HTMLResponse:
+    vault, lang = svc.vault, session.lang
+    rows = consent_rows(vault.policy, vault.consents(session.subject), lang)
+    message = ""
+    if item in vault.policy.consent_items() and done in ("granted", "withdrawn"):
+        message = change_message(vault.policy, item, done == "granted", lang)
+    return render(
+        request,
+        "permissions.html",
+        lang,
+        session=session,
+        current="permissions",
+        title_key="nav.permissions",
+        sensitive=[r for r in rows if r.sensitive],
+        others=[r for r in rows if not r.sensitive],
+        features=feature_rows(vault.policy, vault.features(session.subject), lang),
+        message=message,
+    )
+
+
+@router.get("/history")
+def history(request: Request, session: Session, svc: Svc) -> HTMLResponse:
+    vault = svc.vault
+    rows = history_rows(vault.policy, vault.audit_log(session.subject), session.lang)
+    return render(
+        request,
+        "history.html",
+        session.lang,
+        session=session,
+        current="history",
+        title_key="nav.history",
+        rows=rows,
+    )
+
+
+@router.get("/download")
+def download(request: Request, session: Session) -> HTMLResponse:
+    return render(
+        request,
+        "download.html",
+        session.lang,
+        session=session,
+        current="download",
+        title_key="nav.download",
+    )
+
+
+@router.get("/download/export.zip")
+def download_zip(session: Session, svc: Svc) -> Response:
+    body = export_zip(svc.vault.export(session.subject))
+    response = Response(
+        body,
+        media_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="pivault-export.zip"'},
+    )
+    return secure(response)
+
+
+_MAIN = re.compile(r"<main>(.*)</main>", re.S)
+_TITLE = re.compile(r"<header>(.*?)</header>", re.S)
+
+
+def _policy_body(html: str) -> str:
+    """The rendered policy's header and main content, to place inside this page's <main>.
+
+    Both come from :func:`render_policy`, which escapes everything from the policy file.
+    """
+    main, head = _MAIN.search(html), _TITLE.search(html)
+    if main is None:
+        return ""
+    title = (head.group(1) if head else "").replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return title + main.group(1)
+
+
+@router.get("/policy")
+def policy(request: Request, session: Session, svc: Svc) -> HTMLResponse:
+    from pivault.core.render import render_policy  # lazily: a separate rendering module
+
+    vault, lang = svc.vault, session.lang
+    renewals = [
+        {
+            "item": r.item,
+            "label": item_label(vault.policy, r.item, lang),
+            "changes": [c.summary.get(lang) + " — " + c.reason.get(lang) for c in r.changes],
+        }
+        for r in svc.versions.renewals(session.subject)
+    ]
+    return render(
+        request,
+        "policy.html",
+        lang,
+        session=session,
+        current="policy",
+        title_key="nav.policy",
+        renewals=renewals,
+        policy_html=_policy_body(render_policy(vault.policy, lang, "html")),
+    )
+
+
+@router.get("/policy/full")
+def policy_full(session: Session, svc: Svc) -> HTMLResponse:
+    from pivault.core.render import render_policy
+
+    response = HTMLResponse(render_policy(svc.vault.policy, session.lang, "html"))
+    secure(response)
+    # The rendered page carries its own <style>; allow exactly that.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+    )
+    return response
+
+
+@router.get("/cancel")
+def cancel(request: Request, session: Session) -> HTMLResponse:
+    return render(
+        request,
+        "cancel.html",
+        session.lang,
+        session=session,
+        current="cancel",
+        title_key="nav.cancel",
+    )

@@ -1,0 +1,37 @@
+"""Server settings, from ``PIVAULT_…`` environment variables (pydantic-settings).
+
+=============================  ======================================  ==========================
+variable                       meaning                                 default
+=============================  ======================================  ==========================
+``PIVAULT_VAULT_URL``          the store URL                           ``sqlite:///pivault.db``
+``PIVAULT_MASTER_KEY_FILE``    the master key file                     ``~/.config/pivault/…``
+``PIVAULT_POLICY_FILE``        the policy file                         the bundled policy
+``PIVAULT_MAX_BODY_BYTES``     largest request body accepted           10 MB (10485760)
+``PIVAULT_PUBLIC_URL``         the server's public base URL, for links  the request's own URL
+=============================  ======================================  ==========================
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+class HttpSettings(BaseSettings):
+    """Everything the server needs to open the vault and answer requests."""
+
+    model_config = SettingsConfigDict(env_prefix="PIVAULT_", extra="ignore")
+
+    vault_url: str = "sqlite:///pivault.db"
+    master_key_file: Path | None = None
+    policy_file: Path | None = None
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024)
+    public_url: str | None = None
+
+    def base_url(self, fallback: str) -> str:
+        """Where people reach this server (``PIVAULT_PUBLIC_URL``, else ``fallback``)."""
+        return (self.public_url or fallback).rstrip("/")
