@@ -32,18 +32,22 @@ ARGS = [
 PHONE = {"width": 390, "height": 844}
 
 
+FONT_DIR = Path("/usr/share/fonts/truetype/wqy")
+
+
 def _ensure_chromium() -> None:
-    if Path(CHROMIUM).exists():
+    """Debian's chromium, and a CJK font so Chinese does not render as empty boxes."""
+    if Path(CHROMIUM).exists() and FONT_DIR.exists():
         return
     apt = shutil.which("apt-get")
     if apt is not None:
-        subprocess.run(
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        # A new machine's package lists may be empty: update first.
+        for cmd in (
+            [apt, "update", "-qq"],
             [apt, "install", "-y", "--no-install-recommends", "chromium", "fonts-wqy-microhei"],
-            check=False,
-            capture_output=True,
-            timeout=900,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
+        ):
+            subprocess.run(cmd, check=False, capture_output=True, timeout=900, env=env)
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing and apt-get could not install it"
         if os.environ.get("CI") == "true":
