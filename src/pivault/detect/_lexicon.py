@@ -92,7 +92,10 @@ def person_spans(text: str) -> list[tuple[int, int]]:
 
 
 def warm_up(deep: bool = False) -> None:
-    """Load the dictionary now (e.g. at service start) instead of on first Chinese text."""
+    """Load the dictionaries now (e.g. at service start) instead of on first use."""
+    from pivault.detect.checks import resident_id_score
+
     _load_common_words()
+    resident_id_score("11010519491231002X")  # python-stdnum's area-code table, ~3.5 MB
     if deep:
         person_spans("张三")
