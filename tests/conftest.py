@@ -15,9 +15,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 
 from pivault.crypto.master_key import MasterKey
 from pivault.service.vault import Vault
+
+# Property tests check behaviour, not speed: no per-example deadline on noisy machines.
+settings.register_profile("pivault", deadline=None)
+settings.load_profile("pivault")
 
 PG_ADMIN_URL = os.environ.get(
     "PIVAULT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

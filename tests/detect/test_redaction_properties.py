@@ -46,7 +46,7 @@ def texts_with_values(draw: st.DrawFn, between: st.SearchStrategy[str] = filler)
     return "".join(a + b for a, b in parts) + draw(between)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(ALPHABET, max_size=80))
 def test_offsets_always_slice_the_original_text(text: str) -> None:
     findings = analyze(text, min_score=0.0)
@@ -57,7 +57,7 @@ def test_offsets_always_slice_the_original_text(text: str) -> None:
     assert starts == sorted(starts)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts_with_values(), st.sampled_from(["mask", "redact", "replace", "pseudonym", "token"]))
 def test_redaction_never_leaves_a_detected_value(text: str, operator: str) -> None:
     structured = {Entity.CN_MOBILE, Entity.CN_RESIDENT_ID, Entity.BANK_CARD, Entity.IMEI}
@@ -70,7 +70,7 @@ def test_redaction_never_leaves_a_detected_value(text: str, operator: str) -> No
         assert out.count(value) <= text.count(value) - rewritten
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts_with_values(between=separator))
 def test_checksum_valid_identifiers_between_han_text_are_all_redacted(text: str) -> None:
     out = redact(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -56,6 +57,16 @@ def aesgcm_raw_encrypt(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -
 def keyed_digest(key: bytes, data: bytes) -> bytes:
     """HMAC-SHA256 of ``data`` under ``key`` (blind indexes, pseudonyms, audit chain)."""
     return hmac.new(key, data, hashlib.sha256).digest()
+
+
+def digest(data: bytes) -> bytes:
+    """SHA-256 of ``data`` (for high-entropy secrets only; keyed_digest for anything guessable)."""
+    return hashlib.sha256(data).digest()
+
+
+def random_token(nbytes: int) -> str:
+    """``nbytes`` from the CSPRNG as URL-safe base64 text."""
+    return secrets.token_urlsafe(nbytes)
 
 
 def digests_equal(a: bytes, b: bytes) -> bool:

@@ -9,23 +9,21 @@ derived from the vault's ``session`` key, which every server worker shares.
 from __future__ import annotations
 
 import base64
-import hashlib
-import secrets
 
 from pivault.crypto.master_key import context
-from pivault.crypto.primitives import derive_key, digests_equal, keyed_digest
+from pivault.crypto.primitives import derive_key, digest, digests_equal, keyed_digest, random_token
 
 SECRET_BYTES = 32
 
 
 def new_secret(prefix: str = "") -> str:
     """A fresh random bearer secret (256 bits), URL-safe, with an optional readable prefix."""
-    return prefix + secrets.token_urlsafe(SECRET_BYTES)
+    return prefix + random_token(SECRET_BYTES)
 
 
 def secret_digest(secret: str) -> bytes:
     """What is stored in place of a bearer secret: its SHA-256 digest."""
-    return hashlib.sha256(secret.encode()).digest()
+    return digest(secret.encode())
 
 
 def signing_key(session_key: bytes, purpose: str) -> bytes:

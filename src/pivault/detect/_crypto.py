@@ -1,21 +1,15 @@
-"""The only module of pivault.detect that calls cryptographic primitives.
+"""Key checks for the detect operators, over :mod:`pivault.crypto.primitives`.
 
 HMAC-SHA256 for keyed pseudonyms; AES-256-GCM for reversible tokens. Keys
-come from the caller; nothing here stores or derives them.
+come from the caller; nothing here stores or derives them. The primitives
+themselves live in one module of pivault, ``pivault/crypto/primitives.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
+from pivault.core.errors import DetectionError
+from pivault.crypto import primitives
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-from pivault.core.errors import DecryptionError, DetectionError
-
-_NONCE_BYTES = 12
 MIN_PSEUDONYM_KEY_BYTES = 16
 TOKEN_KEY_BYTES = 32
 
@@ -38,20 +32,14 @@ def check_token_key(key: bytes | None) -> bytes:
 
 def keyed_digest(key: bytes, message: bytes) -> bytes:
     """HMAC-SHA256 of ``message`` under ``key``."""
-    return hmac.new(key, message, hashlib.sha256).digest()
+    return primitives.keyed_digest(key, message)
 
 
 def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
-    """AES-256-GCM encrypt; returns nonce || ciphertext || tag."""
-    nonce = os.urandom(_NONCE_BYTES)
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
+    """AES-256-GCM encrypt (pivault's sealed format: version, nonce, ciphertext, tag)."""
+    return primitives.seal(key, plaintext, associated)
 
 
 def unseal(key: bytes, sealed: bytes, associated: bytes) -> bytes:
     """Inverse of :func:`seal`; any failure raises the opaque DecryptionError."""
-    if len(sealed) < _NONCE_BYTES + 16:
-        raise DecryptionError()
-    try:
-        return AESGCM(key).decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], associated)
-    except (InvalidTag, ValueError):
-        raise DecryptionError() from None
+    return primitives.open_sealed(key, sealed, associated)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import secrets
 import shlex
 import tempfile
 from pathlib import Path
@@ -67,7 +66,7 @@ def seed(vault: Vault) -> None:
     vault.collect(SUBJECT, "location_services", {"location.city": "31.2304,121.4737"}, actor="app")
     vault.grant(SUBJECT, "biometric.voiceprint", channel="app", evidence={"screen": "voice-setup"})
     vault.collect(
-        SUBJECT, "voiceprint_login", {"biometric.voiceprint": secrets.token_bytes(512)}, actor="app"
+        SUBJECT, "voiceprint_login", {"biometric.voiceprint": bytes(range(256)) * 2}, actor="app"
     )
     vault.collect(
         SUBJECT,
