@@ -62,14 +62,7 @@ def effective_consents(policy: Policy, states: Mapping[str, bool]) -> frozenset[
     ``states`` maps item -> the person's latest choice (True granted, False withdrawn).
     Opt-out purposes count as granted until withdrawn; everything else needs a grant.
     """
-    granted = set()
-    for item in policy.consent_items():
-        state = states.get(item)
-        if state is None:
-            state = policy.consent_default(item)
-        if state:
-            granted.add(item)
-    return frozenset(granted)
+    return frozenset(item for item, default in policy.consent_defaults if states.get(item, default))
 
 
 class Decider:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 LANGS = ("zh-CN", "en")
@@ -239,6 +240,11 @@ class Policy:
             if c.sensitive is not None and c.sensitive_item == c.key:
                 items[c.key] = "sensitive_category"
         return items
+
+    @cached_property
+    def consent_defaults(self) -> tuple[tuple[str, bool], ...]:
+        """(item, granted before the person says anything) for every consent item, once."""
+        return tuple((item, self.consent_default(item)) for item in self.consent_items())
 
     def consent_default(self, item: str) -> bool:
         """Whether an item counts as granted before the person says anything."""

@@ -120,6 +120,7 @@ class Vault(RightsMixin):
             for key in canonical:
                 self._require_consent(purposes, key, granted)
             rows: list[dict[str, Any]] = []
+            now = self._now()
             applied: dict[str, str] = {}
             for key, value in canonical.items():
                 for out_key, out_value, note in apply_transform(
@@ -134,7 +135,7 @@ class Vault(RightsMixin):
                 ):
                     if note:
                         applied[out_key] = note
-                    rows.append(self._sealed_row(person, feature, actor, out_key, out_value))
+                    rows.append(self._sealed_row(person, feature, actor, out_key, out_value, now))
             self._upsert(conn, rows)
             seq = self._audit(
                 conn,
@@ -168,7 +169,7 @@ class Vault(RightsMixin):
             )
 
     def _sealed_row(
-        self, person: _Person, feature: str, actor: str, category: str, value: Any
+        self, person: _Person, feature: str, actor: str, category: str, value: Any, now: str
     ) -> dict[str, Any]:
         cat = self.policy.categories[category]
         assert cat.value_type is not None
@@ -191,7 +192,7 @@ class Vault(RightsMixin):
             else None,
             "feature": feature,
             "actor": actor,
-            "collected_at": self._now(),
+            "collected_at": now,
             "policy_version": self.policy.version,
         }
 
