@@ -148,15 +148,6 @@ class Decider:
                 return denial
         return self._allow[key]
 
-    def decide_many(
-        self,
-        categories: Iterable[str],
-        purpose: str,
-        actor_purposes: frozenset[str],
-        granted: frozenset[str],
-    ) -> list[Decision]:
-        return [self.decide(c, purpose, actor_purposes, granted) for c in categories]
-
     def _raise_unknown(self, category: str, purpose: str) -> None:
         if purpose not in self.policy.purposes:
             raise UnknownPurposeError(purpose, self.policy.purposes)
