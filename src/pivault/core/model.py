@@ -223,12 +223,7 @@ class Policy:
 
     def leaf_keys_under(self, key: str) -> list[str]:
         """The leaf categories at or below ``key``."""
-        prefix = key + "."
-        return [
-            k
-            for k, c in self.categories.items()
-            if c.is_leaf and (k == key or k.startswith(prefix))
-        ]
+        return leaf_keys_under(self.categories, key)
 
     def consent_items(self) -> dict[str, str]:
         """Every consent item: consent-based purposes and sensitive categories -> kind."""
@@ -260,3 +255,9 @@ class Policy:
             for f in self.features
             if item in feature_missing_consents(self, f, frozenset(self.consent_items()) - {item})
         ]
+
+
+def leaf_keys_under(categories: Mapping[str, Category], key: str) -> list[str]:
+    """The leaf categories at or below ``key`` (a parent covers its children)."""
+    prefix = key + "."
+    return [k for k, c in categories.items() if c.is_leaf and (k == key or k.startswith(prefix))]

@@ -29,6 +29,7 @@ from pivault.core.model import (
     Text,
     Transform,
     ValueType,
+    leaf_keys_under,
 )
 from pivault.core.yaml_located import LList, LMap, Loc, load_located
 
@@ -265,16 +266,16 @@ def parse_policy(text: str, filename: str = "<policy>") -> Policy:
     allowed: dict[str, set[str]] = {c.key: set() for c in categories.values() if c.is_leaf}
     for rule in rules:
         for cat in rule.categories:
-            for leaf in _leaves_under(categories, cat):
+            for leaf in leaf_keys_under(categories, cat):
                 allowed[leaf].add(rule.purpose)
     feature_fields = {
         f.key: frozenset(
-            leaf for c in f.requires + f.optional for leaf in _leaves_under(categories, c)
+            leaf for c in f.requires + f.optional for leaf in leaf_keys_under(categories, c)
         )
         for f in features.values()
     }
     feature_required = {
-        f.key: frozenset(leaf for c in f.requires for leaf in _leaves_under(categories, c))
+        f.key: frozenset(leaf for c in f.requires for leaf in leaf_keys_under(categories, c))
         for f in features.values()
     }
     return Policy(
@@ -291,11 +292,6 @@ def parse_policy(text: str, filename: str = "<policy>") -> Policy:
         feature_fields=feature_fields,
         feature_required=feature_required,
     )
-
-
-def _leaves_under(categories: dict[str, Category], key: str) -> list[str]:
-    prefix = key + "."
-    return [k for k, c in categories.items() if c.is_leaf and (k == key or k.startswith(prefix))]
 
 
 def _section(b: _Builder, root: LMap, key: str) -> LMap:

@@ -8,7 +8,6 @@ collected, plus the access history. Erasure destroys the person's data key
 from __future__ import annotations
 
 import base64
-import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,8 +15,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from pivault.core.errors import UnknownCategoryError, UnknownSubjectError, ValueValidationError
-from pivault.core.values import decode, encode, lookup_form, validate
-from pivault.crypto.envelope import blind_index, open_value, seal_value
+from pivault.core.values import decode, validate
+from pivault.crypto.envelope import open_value
 from pivault.crypto.master_key import MasterKey
 from pivault.service import audit, keyring
 from pivault.service.audit import AuditEntry, AuditReport
@@ -126,32 +125,9 @@ class RightsMixin(VaultBase):
             stored = apply_transform(
                 self.policy, self._keys.pseudonym, category, canonical, lambda _: False
             )
-            new_value = stored[0][1]
-            record_id = uuid.uuid4().hex
-            conn.execute(
-                update(pi_values)
-                .where(pi_values.c.subject == subject, pi_values.c.category == category)
-                .values(
-                    record_id=record_id,
-                    ciphertext=seal_value(
-                        person.data_key,
-                        encode(cat.value_type.name, new_value),
-                        subject,
-                        category,
-                        record_id,
-                    ),
-                    blind_index=blind_index(
-                        self._keys.blind_index,
-                        category,
-                        lookup_form(cat.value_type.name, new_value),
-                    )
-                    if cat.lookup
-                    else None,
-                    collected_at=self._now(),
-                    actor=actor,
-                    policy_version=self.policy.version,
-                )
-            )
+            now = self._now()
+            sealed = self._sealed_row(person, row.feature, actor, category, stored[0][1], now)
+            conn.execute(self._statements.upsert_values, [sealed])
             self._audit(conn, actor, "correct", subject, {"category": category})
 
     def delete_categories(

@@ -10,7 +10,6 @@ destroying one key; every operation lands in the hash-chained audit log.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -33,8 +32,8 @@ from pivault.core.errors import (
     UnknownPurposeError,
     UnknownSubjectError,
 )
-from pivault.core.values import decode, encode, lookup_form, validate
-from pivault.crypto.envelope import blind_index, open_value, seal_value
+from pivault.core.values import decode, lookup_form, validate
+from pivault.crypto.envelope import blind_index, open_value
 from pivault.service.minimise import apply_transform
 from pivault.service.rights import RightsMixin
 from pivault.service.vault_base import (
@@ -44,7 +43,6 @@ from pivault.service.vault_base import (
     ConsentState,
     FeatureStatus,
     ReadResult,
-    _Person,
 )
 from pivault.store.schema import actors, consent_events, pi_values, subjects
 
@@ -167,34 +165,6 @@ class Vault(RightsMixin):
             raise ConsentRequiredError(
                 category, missing, f"{why}: {', '.join(missing)}; nothing was stored"
             )
-
-    def _sealed_row(
-        self, person: _Person, feature: str, actor: str, category: str, value: Any, now: str
-    ) -> dict[str, Any]:
-        cat = self.policy.categories[category]
-        assert cat.value_type is not None
-        record_id = uuid.uuid4().hex
-        return {
-            "subject": person.subject,
-            "category": category,
-            "record_id": record_id,
-            "ciphertext": seal_value(
-                person.data_key,
-                encode(cat.value_type.name, value),
-                person.subject,
-                category,
-                record_id,
-            ),
-            "blind_index": blind_index(
-                self._keys.blind_index, category, lookup_form(cat.value_type.name, value)
-            )
-            if cat.lookup
-            else None,
-            "feature": feature,
-            "actor": actor,
-            "collected_at": now,
-            "policy_version": self.policy.version,
-        }
 
     def _upsert(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         if rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from pivault.core.errors import (
     UnknownSubjectError,
 )
 from pivault.core.model import Policy
+from pivault.core.values import encode, lookup_form
+from pivault.crypto.envelope import blind_index, seal_value
 from pivault.crypto.master_key import MasterKey
 from pivault.crypto.primitives import new_key
 from pivault.service import audit, keyring
@@ -264,6 +267,34 @@ class VaultBase:
         if created.rowcount == 1:
             return _Person(subject, data_key, {})
         return self._person(conn, subject)  # another process created them first
+
+    def _sealed_row(
+        self, person: _Person, feature: str, actor: str, category: str, value: Any, now: str
+    ) -> dict[str, Any]:
+        cat = self.policy.categories[category]
+        assert cat.value_type is not None
+        record_id = uuid.uuid4().hex
+        return {
+            "subject": person.subject,
+            "category": category,
+            "record_id": record_id,
+            "ciphertext": seal_value(
+                person.data_key,
+                encode(cat.value_type.name, value),
+                person.subject,
+                category,
+                record_id,
+            ),
+            "blind_index": blind_index(
+                self._keys.blind_index, category, lookup_form(cat.value_type.name, value)
+            )
+            if cat.lookup
+            else None,
+            "feature": feature,
+            "actor": actor,
+            "collected_at": now,
+            "policy_version": self.policy.version,
+        }
 
     def _granted(self, person: _Person) -> frozenset[str]:
         return effective_consents(self.policy, {k: bool(v[0]) for k, v in person.consents.items()})
