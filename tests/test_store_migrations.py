@@ -64,3 +64,40 @@ def test_sqlite_url_spellings(tmp_path: Path) -> None:
         assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(sa.text("PRAGMA secure_delete")).scalar() == 1
     engine.dispose()
+
+
+def test_audit_log_rebuild_keeps_every_entry_and_the_chain(
+    store_url: str, master_key: MasterKey
+) -> None:
+    from alembic import command
+
+    with Vault(store_url, master_key=master_key) as vault:
+        vault.add_actor("app", ["service"])
+        vault.collect("u1", "registration", {"account.nickname": "小明"}, actor="app")
+        before = vault.verify_audit().entries
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(engine_module.__file__).parent / "migrations"))
+    engine = engine_module.create_store_engine(store_url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+    engine.dispose()
+    with Vault(store_url, master_key=master_key) as vault:  # upgrades to the head again
+        report = vault.verify_audit()
+        assert report.ok and report.entries == before
+        vault.read("u1", ["account.nickname"], purpose="service", actor="app")
+        assert vault.verify_audit().entries == before + 1
+    if store_url.startswith("sqlite"):
+        engine = engine_module.create_store_engine(store_url)
+        with engine.connect() as conn:
+            ddl = conn.execute(
+                sa.text("SELECT sql FROM sqlite_master WHERE name = 'audit_log'")
+            ).scalar()
+            indexes = conn.execute(
+                sa.text("SELECT name FROM sqlite_master WHERE tbl_name = 'audit_log'")
+            ).scalars()
+            assert "seq INTEGER NOT NULL" in ddl
+            assert sorted(indexes) == ["audit_log", "ix_audit_log_subject"]  # no PK index
+        engine.dispose()

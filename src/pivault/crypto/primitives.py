@@ -56,7 +56,7 @@ def aesgcm_raw_encrypt(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -
 
 def keyed_digest(key: bytes, data: bytes) -> bytes:
     """HMAC-SHA256 of ``data`` under ``key`` (blind indexes, pseudonyms, audit chain)."""
-    return hmac.new(key, data, hashlib.sha256).digest()
+    return hmac.digest(key, data, hashlib.sha256)
 
 
 def digest(data: bytes) -> bytes:

@@ -72,6 +72,32 @@ def head_of(seq: int | None, digest: bytes | None) -> tuple[int, bytes]:
     return (0, GENESIS) if seq is None else (int(seq), bytes(digest or b""))
 
 
+def entry(
+    audit_key: bytes,
+    head: tuple[int, bytes],
+    *,
+    at: str,
+    actor: str,
+    action: str,
+    subject: str | None,
+    detail: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The audit row that follows ``head`` (seq, digest): its columns, digest included."""
+    seq = head[0] + 1
+    detail_text = json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    body = canonical(seq, at, actor, action, subject, detail_text)
+    digest = chain_digest(audit_key, head[1], body)
+    return {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "detail": detail_text,
+        "digest": digest,
+    }
+
+
 def append(
     conn: Connection,
     statements: Statements,
@@ -86,36 +112,16 @@ def append(
 ) -> int:
     """Append one entry inside the caller's transaction; returns its sequence number.
 
-    ``head`` is the latest (seq, digest) when the caller already read it under
-    ``statements.audit_lock`` in this transaction (it saves a round trip on hot paths).
-
-    The caller's transaction holds the write lock (SQLite BEGIN IMMEDIATE; on
-    PostgreSQL an advisory lock taken here), so the chain has one writer at a time.
+    ``head`` is the latest (seq, digest) when the caller already read it under the
+    write lock in this transaction (:meth:`Statements.load`); otherwise the lock is
+    taken here (SQLite's BEGIN IMMEDIATE already holds it), so the chain has one
+    writer at a time.
     """
     if head is None:
-        if statements.audit_lock is not None:
-            conn.execute(statements.audit_lock)
-        row = conn.execute(statements.audit_head).first()
-        head = (row.seq, bytes(row.digest)) if row else (0, GENESIS)
-    seq = head[0] + 1
-    previous = head[1]
-    detail_text = json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = chain_digest(
-        audit_key, previous, canonical(seq, at, actor, action, subject, detail_text)
-    )
-    conn.execute(
-        statements.insert_audit,
-        dict(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            subject=subject,
-            detail=detail_text,
-            digest=digest,
-        ),
-    )
-    return seq
+        head = statements.audit_head(conn) or (0, GENESIS)
+    row = entry(audit_key, head, at=at, actor=actor, action=action, subject=subject, detail=detail)
+    statements.write(conn, audit_entry=row)
+    return int(row["seq"])
 
 
 def verify_chain(rows: Iterable[Any], audit_key: bytes) -> AuditReport:

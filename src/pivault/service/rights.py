@@ -37,7 +37,7 @@ class RightsMixin(VaultBase):
     def export(self, subject: str, *, actor: str = SELF) -> dict[str, Any]:
         """Everything held about ``subject``, machine-readable (PIPL Art. 45)."""
         policy = self.policy
-        with self._engine.begin() as conn:
+        with self._write() as conn:
             person = self._person(conn, subject)
             rows = conn.execute(
                 select(pi_values)
@@ -112,7 +112,7 @@ class RightsMixin(VaultBase):
         if cat is None or cat.value_type is None:
             raise UnknownCategoryError(category, [c.key for c in self.policy.leaves()])
         canonical = validate(cat, value, from_text=from_text)
-        with self._engine.begin() as conn:
+        with self._write() as conn:
             person = self._person(conn, subject)
             row = conn.execute(
                 select(pi_values.c.feature).where(
@@ -127,7 +127,7 @@ class RightsMixin(VaultBase):
             )
             now = self._now()
             sealed = self._sealed_row(person, row.feature, actor, category, stored[0][1], now)
-            conn.execute(self._statements.upsert_values, [sealed])
+            self._statements.write(conn, values=[sealed])
             self._audit(conn, actor, "correct", subject, {"category": category})
 
     def delete_categories(
@@ -139,7 +139,7 @@ class RightsMixin(VaultBase):
             if key not in self.policy.categories:
                 raise UnknownCategoryError(key, self.policy.categories)
             leaves.extend(self.policy.leaf_keys_under(key))
-        with self._engine.begin() as conn:
+        with self._write() as conn:
             self._person(conn, subject)
             deleted = list(
                 conn.execute(
@@ -154,7 +154,7 @@ class RightsMixin(VaultBase):
 
     def erase(self, subject: str, *, actor: str = SELF) -> int:
         """Cancel the account: destroy the data key, delete the rows, keep a tombstone."""
-        with self._engine.begin() as conn:
+        with self._write() as conn:
             self._person(conn, subject)
             count = conn.execute(delete(pi_values).where(pi_values.c.subject == subject)).rowcount
             conn.execute(delete(consent_events).where(consent_events.c.subject == subject))
@@ -180,7 +180,7 @@ class RightsMixin(VaultBase):
         """Delete values older than their category's retention; returns counts per category."""
         at = now if now is not None else self._clock()
         purged: dict[str, int] = {}
-        with self._engine.begin() as conn:
+        with self._write() as conn:
             for cat in self.policy.leaves():
                 if cat.retention is None or cat.retention.seconds is None:
                     continue
@@ -200,7 +200,7 @@ class RightsMixin(VaultBase):
 
     def rotate_master_key(self, new_key: MasterKey, *, actor: str = "admin") -> int:
         """Re-wrap every key under ``new_key`` (no value is re-encrypted); returns the count."""
-        with self._engine.begin() as conn:
+        with self._write() as conn:
             count = keyring.rewrap_all(conn, self._master, new_key)
             self._audit(
                 conn,

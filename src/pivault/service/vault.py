@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import delete, select, update
 
 from pivault.core.decide import (
     Decision,
@@ -113,12 +113,14 @@ class Vault(RightsMixin):
                     f"actor {actor!r} is not registered for any purpose of feature {feature!r} "
                     f"({', '.join(purposes)})"
                 )
-            person = ctx.person or self._new_person(conn, subject)
+            now = self._now()
+            person, new_subject = (
+                (ctx.person, None) if ctx.person else self._person_to_create(subject, now)
+            )
             granted = self._granted(person)
             for key in canonical:
                 self._require_consent(purposes, key, granted)
             rows: list[dict[str, Any]] = []
-            now = self._now()
             applied: dict[str, str] = {}
             for key, value in canonical.items():
                 for out_key, out_value, note in apply_transform(
@@ -134,22 +136,20 @@ class Vault(RightsMixin):
                     if note:
                         applied[out_key] = note
                     rows.append(self._sealed_row(person, feature, actor, out_key, out_value, now))
-            self._upsert(conn, rows)
-            seq = self._audit(
-                conn,
+            stored = sorted(r["category"] for r in rows)
+            entry = self._audit_entry(
                 actor,
                 "collect",
                 subject,
-                {
-                    "feature": feature,
-                    "categories": sorted(r["category"] for r in rows),
-                    "transforms": applied,
-                },
+                {"feature": feature, "categories": stored, "transforms": applied},
                 ctx.head,
+                now,
             )
-        return CollectReceipt(
-            subject, feature, tuple(sorted(r["category"] for r in rows)), applied, seq
-        )
+            created = self._statements.write(
+                conn, new_subject=new_subject, values=rows, audit_entry=entry
+            )
+            self._created(created, subject)
+        return CollectReceipt(subject, feature, tuple(stored), applied, entry["seq"])
 
     def _require_consent(
         self, purposes: tuple[str, ...], category: str, granted: frozenset[str]
@@ -165,10 +165,6 @@ class Vault(RightsMixin):
             raise ConsentRequiredError(
                 category, missing, f"{why}: {', '.join(missing)}; nothing was stored"
             )
-
-    def _upsert(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            conn.execute(self._statements.upsert_values, rows)
 
     # ---- read ---------------------------------------------------------------
     def read(
@@ -250,7 +246,7 @@ class Vault(RightsMixin):
         token = blind_index(
             self._keys.blind_index, category, lookup_form(cat.value_type.name, canonical)
         )
-        with self._engine.begin() as conn:
+        with self._write() as conn:
             caller = self._actor(conn, actor)
             if purpose not in caller.purposes or purpose not in self.policy.allowed[category]:
                 reason = (
@@ -306,7 +302,7 @@ class Vault(RightsMixin):
         if item not in items:
             raise UnknownConsentItemError(item, items)
         now = self._now()
-        with self._engine.begin() as conn:
+        with self._write() as conn:
             person = self._person(conn, subject, create=True)
             person.consents[item] = [granted, now, self.policy.version]
             conn.execute(

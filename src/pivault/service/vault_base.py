@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, Engine, select
 from pivault.core.decide import Decider, Decision, effective_consents
 from pivault.core.errors import (
     InvalidArgumentError,
+    StoreError,
     SubjectErasedError,
     UnknownActorError,
     UnknownSubjectError,
@@ -119,7 +121,7 @@ class VaultBase:
         self._clock = clock
         self._master = master_key
         self._engine = create_store_engine(url)
-        self._statements = Statements(self._engine.dialect.name)
+        self._statements = Statements(self._engine.dialect)
         try:
             migrate(self._engine, url)
             with self._engine.begin() as conn:
@@ -191,6 +193,38 @@ class VaultBase:
             head=head,
         )
 
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A transaction holding the write lock from its first statement.
+
+        Every writer reads people and the audit head only under the lock (SQLite's BEGIN
+        IMMEDIATE; an advisory lock on PostgreSQL), so concurrent writers never interleave:
+        no lost consent update, no person created twice, one linear audit chain.
+        """
+        with self._engine.begin() as conn:
+            self._statements.lock(conn)
+            yield conn
+
+    def _audit_entry(
+        self,
+        actor: str,
+        action: str,
+        subject: str | None,
+        detail: Mapping[str, Any],
+        head: tuple[int, bytes],
+        at: str,
+    ) -> dict[str, Any]:
+        """The audit row following ``head`` (read under the write lock), for a batched write."""
+        return audit.entry(
+            self._keys.audit,
+            head,
+            at=at,
+            actor=actor,
+            action=action,
+            subject=subject,
+            detail=detail,
+        )
+
     def _load(
         self, conn: Connection, subject: str, actor: str, categories: Sequence[str] = ()
     ) -> _Context:
@@ -199,14 +233,7 @@ class VaultBase:
         Takes the audit lock first, so the head it reads stays the head until commit.
         Unknown actor: :class:`UnknownActorError`. Unknown subject: ``person`` is None.
         """
-        stmts = self._statements
-        if stmts.audit_lock is not None:
-            conn.execute(stmts.audit_lock)
-        params: dict[str, Any] = {"subject": subject, "actor": actor}
-        if categories:
-            params["categories"] = list(categories)
-        query = stmts.load_with_values if categories else stmts.load
-        rows = conn.execute(query, params).all()
+        rows = self._statements.load(conn, subject, actor, categories)
         first = rows[0]
         if first.ap is None:
             known = conn.execute(select(actors.c.name)).scalars().all()
@@ -217,13 +244,14 @@ class VaultBase:
                 raise SubjectErasedError(
                     f"subject {subject!r} cancelled their account; their data was destroyed"
                 )
+            assert first.wk is not None
             data_key = self._master.unwrap(bytes(first.wk), "subject", subject)
             person = _Person(subject, data_key, json.loads(first.consents))
         return _Context(
             Actor(actor, frozenset(json.loads(first.ap))),
             person,
             audit.head_of(first.head_seq, first.head_digest),
-            [r for r in rows if r.category is not None] if categories else [],
+            [r for r in rows if r.category is not None],
         )
 
     def _actor(self, conn: Connection, name: str) -> Actor:
@@ -252,21 +280,29 @@ class VaultBase:
         return _Person(subject, data_key, json.loads(row.consents))
 
     def _new_person(self, conn: Connection, subject: str) -> _Person:
-        """Create a person with a fresh data key (wrapped by the master key)."""
+        """Create a person with a fresh data key; the caller holds the write lock."""
+        person, row = self._person_to_create(subject, self._now())
+        self._created(self._statements.write(conn, new_subject=row), subject)
+        return person
+
+    def _person_to_create(self, subject: str, now: str) -> tuple[_Person, dict[str, Any]]:
+        """A new person with a fresh data key, and their row (wrapped key) to insert."""
         check_subject_id(subject)
         data_key = new_key()
-        created = conn.execute(
-            self._statements.insert_subject,
-            {
-                "subject": subject,
-                "wrapped_key": self._master.wrap(data_key, "subject", subject),
-                "consents": "{}",
-                "created_at": self._now(),
-            },
-        )
-        if created.rowcount == 1:
-            return _Person(subject, data_key, {})
-        return self._person(conn, subject)  # another process created them first
+        row = {
+            "subject": subject,
+            "wrapped_key": self._master.wrap(data_key, "subject", subject),
+            "consents": "{}",
+            "created_at": now,
+        }
+        return _Person(subject, data_key, {}), row
+
+    @staticmethod
+    def _created(created: bool, subject: str) -> None:
+        # Unreachable while every writer takes the write lock before reading a person;
+        # if it ever happens, the transaction must not commit values sealed for a stranger.
+        if not created:
+            raise StoreError(f"subject {subject!r} was created concurrently; retry the call")
 
     def _sealed_row(
         self, person: _Person, feature: str, actor: str, category: str, value: Any, now: str

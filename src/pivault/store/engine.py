@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pivault.core.errors import StoreError
 
 #: The newest migration; a test checks it is Alembic's head.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 SETUP_LOCK = 7_460_001  # PostgreSQL advisory lock id serialising migrations and key setup
 AUDIT_LOCK = 7_460_002  # PostgreSQL advisory lock id serialising audit appends
 

@@ -99,7 +99,13 @@ actors = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    # On SQLite, INTEGER PRIMARY KEY is the rowid: one B-tree, not a table plus an index.
+    Column(
+        "seq",
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
     Column("at", TIME, nullable=False),
     Column("actor", String(64), nullable=False),
     Column("action", String(32), nullable=False),

@@ -1,17 +1,22 @@
-"""Hot-path statements, built once per store with bind parameters.
+"""The vault's per-request statements, compiled once per store and run on the driver.
 
-Building a SQLAlchemy statement costs more than running a simple one, so the
-vault's per-call statements are constructed here once and reused.
+Collect and read are one "load" (the caller's purposes, the person, the audit
+head and any ciphertexts, in one row set) and one "write" (a new person, values,
+the audit entry). On PostgreSQL each of the two is one round trip: the write lock
+and the load travel together, and so do the writes (see :mod:`pivault.store.driver`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, select, text
+from sqlalchemy import Connection, and_, bindparam, null, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 
+from pivault.store.driver import DriverStatement, Step, compile_statement, run
 from pivault.store.engine import AUDIT_LOCK
 from pivault.store.schema import actors, audit_log, pi_values, subjects
 
@@ -26,17 +31,60 @@ _VALUE_COLUMNS = (
 )
 
 
-class Statements:
-    """Prepared-once statements for one SQL dialect."""
+class Loaded(NamedTuple):
+    """One row of a load: the header repeats on every row; one row per ciphertext."""
 
-    def __init__(self, dialect: str) -> None:
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        #: Serialises audit-chain writers (SQLite's BEGIN IMMEDIATE already does).
-        self.audit_lock = (
-            text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=AUDIT_LOCK)
-            if dialect == "postgresql"
+    ap: str | None  # the actor's purposes (JSON), None for an unknown actor
+    head_seq: int | None
+    head_digest: bytes | None
+    wk: bytes | None  # the person's wrapped data key; None: erased or unknown
+    consents: str | None  # None: unknown person
+    erased_at: str | None
+    category: str | None
+    record_id: str | None
+    ciphertext: bytes | None
+
+
+class Statements:
+    """Prepared-once statements for one store's SQL dialect."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._dialect = dialect
+        insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+        #: Serialises writers on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
+        self._lock = (
+            compile_statement(text(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK})"), dialect)
+            if dialect.name == "postgresql"
             else None
         )
+        self._loads: dict[int, DriverStatement] = {}
+        latest = audit_log.c.seq.desc()
+        self._audit_head = compile_statement(
+            select(audit_log.c.seq, audit_log.c.digest).order_by(latest).limit(1), dialect
+        )
+        upsert = insert(pi_values)
+        self._upsert_values = compile_statement(
+            upsert.on_conflict_do_update(
+                index_elements=["subject", "category"],
+                set_={c: upsert.excluded[c] for c in _VALUE_COLUMNS},
+            ),
+            dialect,
+            [c.name for c in pi_values.columns],
+        )
+        self._insert_subject = compile_statement(
+            insert(subjects).on_conflict_do_nothing(index_elements=["subject"]),
+            dialect,
+            ["subject", "wrapped_key", "consents", "created_at"],
+        )
+        self._insert_audit = compile_statement(
+            audit_log.insert(), dialect, [c.name for c in audit_log.columns]
+        )
+
+    def _load_statement(self, n_categories: int) -> DriverStatement:
+        """The load for ``n_categories`` ciphertexts (one bind each; at most one per category)."""
+        found = self._loads.get(n_categories)
+        if found is not None:
+            return found
         latest = audit_log.c.seq.desc()
 
         def of_subject(col: Any, label: str) -> Any:
@@ -58,25 +106,70 @@ class Statements:
             of_subject(subjects.c.consents, "consents"),
             of_subject(subjects.c.erased_at, "erased_at"),
         ).subquery()
-        #: Caller's purposes, the audit head and the person, in one row.
-        self.load: Select[Any] = select(header)
-        #: The same, joined with the ciphertexts of ``categories`` (one row per value).
-        self.load_with_values: Select[Any] = select(
-            header, pi_values.c.category, pi_values.c.record_id, pi_values.c.ciphertext
-        ).select_from(
-            header.outerjoin(
-                pi_values,
-                and_(
-                    pi_values.c.subject == bindparam("subject"),
-                    pi_values.c.category.in_(bindparam("categories", expanding=True)),
-                ),
+        if n_categories:
+            on = and_(
+                pi_values.c.subject == bindparam("subject"),
+                pi_values.c.category.in_([bindparam(f"c{i}") for i in range(n_categories)]),
             )
-        )
-        upsert = insert(pi_values)
-        self.upsert_values = upsert.on_conflict_do_update(
-            index_elements=["subject", "category"],
-            set_={c: upsert.excluded[c] for c in _VALUE_COLUMNS},
-        )
-        self.insert_subject = insert(subjects).on_conflict_do_nothing(index_elements=["subject"])
-        self.audit_head = select(audit_log.c.seq, audit_log.c.digest).order_by(latest).limit(1)
-        self.insert_audit = audit_log.insert()
+            query = select(
+                header, pi_values.c.category, pi_values.c.record_id, pi_values.c.ciphertext
+            ).select_from(header.outerjoin(pi_values, on))
+        else:  # no join at all: SQLite would scan pi_values for "ON false"
+            query = select(
+                header,
+                null().label("category"),
+                null().label("record_id"),
+                null().label("ciphertext"),
+            )
+        assert tuple(c.name for c in query.selected_columns) == Loaded._fields
+        statement = self._loads[n_categories] = compile_statement(query, self._dialect)
+        return statement
+
+    def _locked(self, steps: list[Step]) -> list[Step]:
+        return steps if self._lock is None else [Step(self._lock, {}), *steps]
+
+    def load(
+        self, conn: Connection, subject: str, actor: str, categories: Sequence[str] = ()
+    ) -> list[Loaded]:
+        """Take the write lock, then read the caller, the person, the audit head and the
+        ciphertexts of ``categories``: at least one row (the header), one per value found."""
+        params: dict[str, Any] = {"subject": subject, "actor": actor}
+        for i, category in enumerate(categories):
+            params[f"c{i}"] = category
+        steps = self._locked([Step(self._load_statement(len(categories)), params)])
+        rows = run(conn, steps)[-1].rows
+        assert rows
+        return [Loaded(*row) for row in rows]
+
+    def lock(self, conn: Connection) -> None:
+        """Take the write lock for the rest of the transaction (a no-op on SQLite)."""
+        if self._lock is not None:
+            run(conn, [Step(self._lock, {})])
+
+    def audit_head(self, conn: Connection) -> tuple[int, bytes] | None:
+        """Take the write lock, then read the latest audit entry's (seq, digest)."""
+        rows = run(conn, self._locked([Step(self._audit_head, {})]))[-1].rows
+        return (int(rows[0][0]), bytes(rows[0][1])) if rows else None
+
+    def write(
+        self,
+        conn: Connection,
+        *,
+        new_subject: Mapping[str, Any] | None = None,
+        values: Sequence[Mapping[str, Any]] = (),
+        audit_entry: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Insert a new person, upsert values, append an audit entry: one round trip.
+
+        Returns False when ``new_subject`` already existed (nothing of it was written;
+        the caller must roll back, as its values were sealed for a person who is not it).
+        """
+        steps = []
+        if new_subject is not None:
+            steps.append(Step(self._insert_subject, new_subject))
+        if values:
+            steps.append(Step(self._upsert_values, values, many=True))
+        if audit_entry is not None:
+            steps.append(Step(self._insert_audit, audit_entry))
+        outcomes = run(conn, steps)
+        return new_subject is None or outcomes[0].rowcount == 1
