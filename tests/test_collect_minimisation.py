@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pivault import (
     CollectionRefusedError,
@@ -10,6 +13,8 @@ from pivault import (
     UnknownFeatureError,
     ValueValidationError,
 )
+from pivault.core.values import validate
+from pivault.service.policy_files import load_policy
 from pivault.service.vault import Vault
 
 
@@ -132,3 +137,18 @@ def test_raw_audio_is_refused_as_a_voiceprint(vault: Vault) -> None:
     wav = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(40)
     with pytest.raises(ValueValidationError, match="raw audio"):
         vault.collect("u1", "voiceprint_login", {"biometric.voiceprint": wav}, actor="app")
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_mainland_mobile_numbers_are_accepted_exactly_when_phonenumbers_calls_them_valid(
+    digits: str,
+) -> None:
+    # The fast path for mainland mobiles must agree with the full library on every number.
+    category = load_policy().categories["account.phone"]
+    expected = phonenumbers.is_valid_number(phonenumbers.parse(digits, "CN"))
+    try:
+        stored = validate(category, digits)
+    except ValueValidationError:
+        assert not expected
+    else:
+        assert expected and stored == "+86" + digits

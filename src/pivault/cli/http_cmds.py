@@ -54,7 +54,9 @@ def serve(
     # Open the vault once here, so a wrong key or URL is one clear line, not a worker crash.
     opts.open_vault().close()
     err.print(f"pivault: serving on http://{host}:{port} (docs at /docs)", markup=False)
-    uvicorn.run(
+    from pivault.cli.uvicorn_config import TcpConfig
+
+    config = TcpConfig(
         APP_FACTORY,
         factory=True,
         host=host,
@@ -65,6 +67,19 @@ def serve(
         log_level="info",
         server_header=False,
     )
+    # uvicorn.run(), minus the reload mode pivault does not offer.
+    server = uvicorn.Server(config)
+    try:
+        if workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
+        else:
+            server.run()
+    except KeyboardInterrupt:
+        pass
+    if workers == 1 and not server.started:
+        raise typer.Exit(3)
 
 
 def _log_config() -> dict[str, Any]:

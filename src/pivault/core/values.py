@@ -51,6 +51,10 @@ def _text(vt: ValueType, raw: Any, from_text: bool) -> str:
 
 
 _CN_MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+#: phonenumbers' own pattern of assigned mainland mobile ranges (its published metadata).
+_CN_MOBILE_RANGES = re.compile(
+    phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
+)
 _PHONE_CHARS_RE = re.compile(r"^[0-9+\s\-().\u00a0]{3,32}$")
 _SEPARATORS = str.maketrans("", "", " -()\u00a0")
 
@@ -63,6 +67,8 @@ def _phone(vt: ValueType, raw: Any, from_text: bool) -> str:
         raise _Invalid("a phone number holds only digits, spaces, + - ( ) and .")
     mobile = _CN_MOBILE_RE.match(raw.translate(_SEPARATORS))
     if mobile:  # the common case, without phonenumbers' general parser (~90 µs)
+        if _CN_MOBILE_RANGES.fullmatch(mobile[1]):
+            return "+86" + mobile[1]
         number = phonenumbers.PhoneNumber(country_code=86, national_number=int(mobile[1]))
         if not phonenumbers.is_valid_number(number):
             raise _Invalid("not a valid mainland mobile number (unassigned prefix)")

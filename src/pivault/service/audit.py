@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from pivault.crypto.envelope import chain_digest
 from pivault.crypto.primitives import digests_equal
+from pivault.store.driver import DriverConnection
 from pivault.store.statements import Statements
 
 GENESIS = bytes(32)
@@ -99,7 +100,7 @@ def entry(
 
 
 def append(
-    conn: Connection,
+    conn: Connection | DriverConnection,
     statements: Statements,
     audit_key: bytes,
     *,

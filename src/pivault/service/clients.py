@@ -17,6 +17,7 @@ from sqlalchemy import Engine, delete, select, text
 from pivault.core.errors import InvalidArgumentError
 from pivault.crypto.tokens import new_secret, secret_digest
 from pivault.service.vault import Vault
+from pivault.store.engine import read_only
 from pivault.store.schema import api_clients
 
 KEY_PREFIX = "pvk_"
@@ -51,6 +52,7 @@ class ApiClients:
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
         self._engine = vault_engine(vault)
+        self._reader = read_only(self._engine)
 
     def add(self, name: str, purposes: Iterable[str], *, replace: bool = False) -> IssuedKey:
         """Register ``name`` as a vault actor with ``purposes`` and issue its API key.
@@ -82,13 +84,13 @@ class ApiClients:
         return IssuedKey(client, key)
 
     def get(self, name: str) -> ApiClient | None:
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             row = conn.execute(select(api_clients).where(api_clients.c.name == name)).first()
             conn.rollback()
         return None if row is None else _client(row)
 
     def list(self) -> list[ApiClient]:
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             rows = conn.execute(select(api_clients).order_by(api_clients.c.name)).all()
             conn.rollback()
         return [_client(r) for r in rows]
@@ -97,7 +99,7 @@ class ApiClients:
         """The client holding ``key``, or None. The lookup is by digest of the key."""
         if not key.startswith(KEY_PREFIX) or len(key) > 128:
             return None
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             row = conn.execute(
                 select(api_clients).where(api_clients.c.key_digest == secret_digest(key))
             ).first()
@@ -106,7 +108,7 @@ class ApiClients:
 
     def ping(self) -> None:
         """Raise if the store cannot be reached (for health checks)."""
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             conn.execute(text("SELECT 1"))
             conn.rollback()
 

@@ -23,6 +23,7 @@ from pivault.core.model import Policy
 from pivault.core.policy_parse import parse_policy
 from pivault.service.clients import vault_engine
 from pivault.service.vault import Vault
+from pivault.store.engine import read_only
 from pivault.store.schema import policy_versions
 
 
@@ -39,6 +40,7 @@ class PolicyVersions:
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
         self._engine = vault_engine(vault)
+        self._reader = read_only(self._engine)
 
     def record(self, source: str) -> None:
         """Record the current policy's text under its version (once; later texts are kept out)."""
@@ -60,7 +62,7 @@ class PolicyVersions:
             pass  # another worker recorded it first
 
     def versions(self) -> list[str]:
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             rows = conn.execute(
                 select(policy_versions.c.version).order_by(policy_versions.c.recorded_at)
             ).scalars()
@@ -70,7 +72,7 @@ class PolicyVersions:
 
     def policy(self, version: str) -> Policy | None:
         """The recorded policy of ``version``, or None if it was never recorded."""
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             source = conn.execute(
                 select(policy_versions.c.source).where(policy_versions.c.version == version)
             ).scalar()

@@ -27,6 +27,7 @@ from pivault.crypto.tokens import (
 from pivault.service.clients import vault_engine
 from pivault.service.vault import Vault
 from pivault.service.vault_base import iso
+from pivault.store.engine import read_only
 from pivault.store.schema import center_links, center_sessions
 
 LINK_TTL = timedelta(minutes=15)
@@ -65,6 +66,7 @@ class PrivacyLinks:
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
         self._engine = vault_engine(vault)
+        self._reader = read_only(self._engine)
         session_key = vault.session_key
         self._link_key = signing_key(session_key, "link")
         self._csrf_key = signing_key(session_key, "csrf")
@@ -147,7 +149,7 @@ class PrivacyLinks:
         """The person a live session belongs to, or None (unknown or expired)."""
         if not session or len(session) > 100:
             return None
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             subject = conn.execute(
                 select(center_sessions.c.subject).where(
                     center_sessions.c.session_digest == secret_digest(session),

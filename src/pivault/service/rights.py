@@ -218,7 +218,7 @@ class RightsMixin(VaultBase):
 
     def verify_audit(self) -> AuditReport:
         """Recompute the audit chain; any altered, removed or reordered entry is reported."""
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
             conn.rollback()
         return audit.verify_chain(rows, self._keys.audit)
@@ -230,7 +230,7 @@ class RightsMixin(VaultBase):
         query = select(audit_log).order_by(audit_log.c.seq)
         if subject is not None:
             query = query.where(audit_log.c.subject == subject)
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             if subject is not None:
                 exists = conn.execute(
                     select(subjects.c.subject).where(subjects.c.subject == subject)

@@ -44,6 +44,7 @@ from pivault.service.vault_base import (
     FeatureStatus,
     ReadResult,
 )
+from pivault.store.driver import transaction
 from pivault.store.schema import actors, consent_events, pi_values, subjects
 
 
@@ -74,7 +75,7 @@ class Vault(RightsMixin):
         return Actor(name, frozenset(wanted))
 
     def actors(self) -> list[Actor]:
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             rows = conn.execute(
                 select(actors.c.name, actors.c.purposes).order_by(actors.c.name)
             ).all()
@@ -105,7 +106,7 @@ class Vault(RightsMixin):
             k: validate(policy.categories[k], v, from_text=from_text) for k, v in values.items()
         }
         purposes = policy.features[feature].purposes
-        with self._engine.begin() as conn:
+        with transaction(self._engine) as conn:
             ctx = self._load(conn, subject, actor)
             caller = ctx.actor
             if not caller.purposes & set(purposes):
@@ -175,7 +176,7 @@ class Vault(RightsMixin):
         if purpose not in self.policy.purposes:
             raise UnknownPurposeError(purpose, self.policy.purposes)
         result = ReadResult(subject, purpose)
-        with self._engine.begin() as conn:
+        with transaction(self._engine) as conn:
             ctx = self._load(conn, subject, actor, wanted)
             if ctx.person is None:
                 raise UnknownSubjectError(subject)
@@ -226,7 +227,7 @@ class Vault(RightsMixin):
 
     def decide(self, subject: str, category: str, purpose: str, actor: str) -> Decision:
         """One decision for one person, without reading or auditing any value."""
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             caller = self._actor(conn, actor)
             person = self._person(conn, subject)
             conn.rollback()
@@ -332,7 +333,7 @@ class Vault(RightsMixin):
 
     def features(self, subject: str) -> list[FeatureStatus]:
         """Every feature, available or not, with the consents it lacks."""
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             person = self._person(conn, subject)
             conn.rollback()
         granted = self._granted(person)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import uuid
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +27,8 @@ from pivault.crypto.master_key import MasterKey
 from pivault.crypto.primitives import new_key
 from pivault.service import audit, keyring
 from pivault.service.policy_files import load_policy
-from pivault.store.engine import create_store_engine, migrate
+from pivault.store.driver import DriverConnection
+from pivault.store.engine import create_store_engine, migrate, read_only
 from pivault.store.schema import actors, consent_events, subjects
 from pivault.store.statements import Statements
 
@@ -121,6 +122,7 @@ class VaultBase:
         self._clock = clock
         self._master = master_key
         self._engine = create_store_engine(url)
+        self._reader = read_only(self._engine)
         self._statements = Statements(self._engine.dialect)
         try:
             migrate(self._engine, url)
@@ -174,7 +176,7 @@ class VaultBase:
 
     def _audit(
         self,
-        conn: Connection,
+        conn: Connection | DriverConnection,
         actor: str,
         action: str,
         subject: str | None,
@@ -226,7 +228,11 @@ class VaultBase:
         )
 
     def _load(
-        self, conn: Connection, subject: str, actor: str, categories: Sequence[str] = ()
+        self,
+        conn: Connection | DriverConnection,
+        subject: str,
+        actor: str,
+        categories: Sequence[str] = (),
     ) -> _Context:
         """Caller, person, audit head and the requested ciphertexts in ONE round trip.
 
@@ -236,7 +242,8 @@ class VaultBase:
         rows = self._statements.load(conn, subject, actor, categories)
         first = rows[0]
         if first.ap is None:
-            known = conn.execute(select(actors.c.name)).scalars().all()
+            with self._reader.connect() as reading:
+                known = reading.execute(select(actors.c.name)).scalars().all()
             raise UnknownActorError(actor, known)
         person = None
         if first.consents is not None:
@@ -309,7 +316,7 @@ class VaultBase:
     ) -> dict[str, Any]:
         cat = self.policy.categories[category]
         assert cat.value_type is not None
-        record_id = uuid.uuid4().hex
+        record_id = os.urandom(16).hex()  # like uuid4().hex, in a quarter of the time
         return {
             "subject": person.subject,
             "category": category,
@@ -336,7 +343,7 @@ class VaultBase:
         return effective_consents(self.policy, {k: bool(v[0]) for k, v in person.consents.items()})
 
     def consents(self, subject: str) -> list[ConsentState]:
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             person = self._person(conn, subject)
             conn.rollback()
         out = []
@@ -351,7 +358,7 @@ class VaultBase:
         return out
 
     def consent_ledger(self, subject: str) -> list[dict[str, Any]]:
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             rows = conn.execute(
                 select(consent_events)
                 .where(consent_events.c.subject == subject)

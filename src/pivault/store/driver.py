@@ -1,61 +1,69 @@
-"""Run hot-path statements on the DB-API connection, inside SQLAlchemy's transaction.
+"""Run hot-path statements and transactions on the DB-API connection.
 
 SQLAlchemy builds and compiles each statement once (tables, dialect, parameter
 style). Running it through ``Connection.execute`` then still costs ~50 µs of
-per-call bookkeeping — more than SQLite's own work for a one-row insert — so the
-vault's per-request statements go straight to the driver. On PostgreSQL,
-statements that do not need each other's answers are sent in one psycopg
-pipeline: one round trip instead of one each. Everything else stays SQLAlchemy's:
-the engine, pooling, BEGIN / COMMIT / ROLLBACK, migrations and every other query.
+per-call bookkeeping, and ``Engine.begin()`` another ~25 µs per transaction — more
+than SQLite's own work for a one-row insert. So collect and read, the calls an app
+makes on every request, run their transaction (:func:`transaction`) and statements
+(:func:`run`) straight on the driver connection, checked out from SQLAlchemy's pool
+with the engine's connection set-up and the same write-lock protocol as
+``Engine.begin()``. On PostgreSQL, statements that do not need each other's
+answers go out in one psycopg pipeline: one round trip instead of one each.
 Driver errors come back as SQLAlchemy's own exception types, without parameters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from pivault.store.engine import take_writer_lock
+
 Params = Mapping[str, Any]
+#: A DB-API connection (sqlite3 or psycopg) inside a :func:`transaction`.
+DriverConnection = Any
 
 
 @dataclass(frozen=True)
 class DriverStatement:
-    """One statement as the driver wants it: SQL text and its parameter order."""
+    """One statement as the driver wants it: SQL text with named parameters."""
 
     sql: str
-    #: Parameter names in order for positional styles (SQLite's ``?``); None when named.
-    order: tuple[str, ...] | None
     #: Values the statement itself carries (a LIMIT, a literal).
     fixed: Mapping[str, Any]
 
-    def bind(self, params: Params) -> Sequence[Any] | Params:
-        if self.fixed:
-            params = {**self.fixed, **params}
-        if self.order is None:
-            return params
-        return tuple(params[name] for name in self.order)
+    def bind(self, params: Params) -> Params:
+        return {**self.fixed, **params} if self.fixed else params
+
+
+def driver_dialect(dialect: Dialect) -> Dialect:
+    """``dialect`` with named parameters (SQLite's default is positional ``?``)."""
+    if dialect.paramstyle in ("named", "pyformat"):
+        return dialect
+    named: Dialect = type(dialect)(paramstyle="named")  # type: ignore[call-arg]
+    return named
 
 
 def compile_statement(
     statement: ClauseElement, dialect: Dialect, columns: Sequence[str] | None = None
 ) -> DriverStatement:
-    """Compile once for ``dialect``; ``columns`` names the columns an INSERT sets."""
+    """Compile once for a :func:`driver_dialect`; ``columns``: the columns an INSERT sets."""
     kw: dict[str, Any] = {"column_keys": list(columns)} if columns is not None else {}
     compiled = statement.compile(dialect=dialect, **kw)
-    assert isinstance(compiled, SQLCompiler)
+    assert isinstance(compiled, SQLCompiler) and not compiled.positional
     if "POSTCOMPILE" in compiled.string:
         raise ValueError("expanding parameters cannot run on the driver; bind each value")
-    order = tuple(compiled.positiontup or ()) if compiled.positional else None
     binds = compiled.bind_names.items()
     fixed = {name: bp.effective_value for bp, name in binds if not bp.required}
-    return DriverStatement(compiled.string, order, fixed)
+    return DriverStatement(compiled.string, fixed)
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,7 @@ class Step:
     """One statement of a batch: a single parameter set, or many (executemany)."""
 
     statement: DriverStatement
-    params: Params | Sequence[Params]
+    params: Any  # Params, or a sequence of Params when ``many``
     many: bool = False
 
 
@@ -73,15 +81,20 @@ class Outcome:
     rowcount: int
 
 
-def run(conn: Connection, steps: Sequence[Step]) -> list[Outcome]:
+def raw_connection(conn: Connection | DriverConnection) -> DriverConnection:
+    """The DB-API connection under a SQLAlchemy ``Connection`` (or ``conn`` itself)."""
+    return conn.connection.driver_connection if isinstance(conn, Connection) else conn
+
+
+def run(
+    conn: Connection | DriverConnection, dialect: Dialect, steps: Sequence[Step]
+) -> list[Outcome]:
     """Execute ``steps`` in order in ``conn``'s transaction; one round trip on PostgreSQL.
 
     Later steps must not depend on earlier steps' results (they are sent together);
     they do see earlier steps' effects, as the server runs them in order.
     """
-    dialect = conn.dialect
-    raw = conn.connection.driver_connection
-    assert raw is not None
+    raw = raw_connection(conn)
     try:
         if dialect.name != "postgresql":
             cur = raw.cursor()
@@ -90,10 +103,52 @@ def run(conn: Connection, steps: Sequence[Step]) -> list[Outcome]:
             cursors = [_execute(raw.cursor(), step) for step in steps]
         return [_outcome(cur) for cur in cursors]
     except dialect.loaded_dbapi.Error as exc:
-        sql = "; ".join(step.statement.sql for step in steps)
-        raise DBAPIError.instance(
-            sql, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
-        ) from exc
+        raise _wrap(dialect, steps, exc) from exc
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[DriverConnection]:
+    """A write transaction on a pooled driver connection; commits, or rolls back on error.
+
+    SQLite: the writer lock, then BEGIN IMMEDIATE, as ``Engine.begin()`` does for pivault's
+    engines. PostgreSQL: psycopg begins implicitly with the first statement.
+    """
+    dialect = engine.dialect
+    with _wrapped_errors(dialect, ()):
+        fairy = engine.raw_connection()
+    try:
+        raw = fairy.driver_connection
+        assert raw is not None
+        with _wrapped_errors(dialect, ()):
+            if dialect.name == "sqlite":
+                take_writer_lock(fairy.info)
+                raw.execute("BEGIN IMMEDIATE")
+        yield raw
+        with _wrapped_errors(dialect, ()):
+            fairy.commit()
+    except BaseException:
+        try:
+            fairy.rollback()
+        except Exception:  # a dead connection must not go back to the pool
+            fairy.invalidate()
+        raise
+    finally:
+        fairy.close()  # back to the pool, which releases the writer lock
+
+
+@contextmanager
+def _wrapped_errors(dialect: Dialect, steps: Sequence[Step]) -> Iterator[None]:
+    try:
+        yield
+    except dialect.loaded_dbapi.Error as exc:
+        raise _wrap(dialect, steps, exc) from exc
+
+
+def _wrap(dialect: Dialect, steps: Sequence[Step], exc: Exception) -> StatementError:
+    sql = "; ".join(step.statement.sql for step in steps) or "(transaction control)"
+    return DBAPIError.instance(
+        sql, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
+    )
 
 
 def _outcome(cur: Any) -> Outcome:
@@ -101,10 +156,9 @@ def _outcome(cur: Any) -> Outcome:
 
 
 def _execute(cur: Any, step: Step) -> Any:
+    bind = step.statement.bind
     if step.many:
-        assert isinstance(step.params, Sequence)
-        cur.executemany(step.statement.sql, [step.statement.bind(p) for p in step.params])
+        cur.executemany(step.statement.sql, [bind(p) for p in step.params])
     else:
-        assert isinstance(step.params, Mapping)
-        cur.execute(step.statement.sql, step.statement.bind(step.params))
+        cur.execute(step.statement.sql, bind(step.params))
     return cur

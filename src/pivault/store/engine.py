@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,8 @@ from pivault.core.errors import StoreError
 HEAD_REVISION = "0003"
 SETUP_LOCK = 7_460_001  # PostgreSQL advisory lock id serialising migrations and key setup
 AUDIT_LOCK = 7_460_002  # PostgreSQL advisory lock id serialising audit appends
+#: Execution option of :func:`read_only` engines.
+_READ_ONLY = "pivault_read_only"
 
 
 def hide_password(url: str) -> str:
@@ -37,9 +41,17 @@ def normalise_url(url: str) -> str:
 
 
 def create_store_engine(url: str) -> Engine:
-    """An engine for ``url``. SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE writes."""
+    """An engine for ``url``. SQLite gets WAL, a busy timeout and locked, immediate writes.
+
+    Every transaction writes unless it comes from :func:`read_only`. On SQLite a writing
+    transaction first takes an exclusive ``flock`` on ``FILE-writer`` and then BEGIN
+    IMMEDIATE: writers from several processes (``pivault serve --workers N``) queue in
+    the kernel and each is woken the moment the previous one commits, instead of
+    polling in SQLite's busy handler, which sleeps in millisecond steps.
+    """
     url = normalise_url(url)
     kwargs: dict[str, Any] = {}
+    path = ""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
@@ -50,25 +62,67 @@ def create_store_engine(url: str) -> Engine:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-            # Let us issue BEGIN ourselves, so writes take the lock up front.
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            # Deleted rows (an erased person's wrapped key) are zeroed, not left in free pages.
-            cur.execute("PRAGMA secure_delete=ON")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
+        in_memory = not path or path == ":memory:" or "mode=memory" in url
+        _sqlite_setup(engine, None if in_memory else str(Path(path).expanduser()) + "-writer")
     return engine
+
+
+def read_only(engine: Engine) -> Engine:
+    """``engine`` for transactions that only read (SQLite: a plain BEGIN, no write lock).
+
+    Readers then run beside writers and each other, in any number of processes (WAL).
+    """
+    return engine.execution_options(**{_READ_ONLY: True})
+
+
+def take_writer_lock(info: dict[Any, Any]) -> None:
+    """Before a SQLite write transaction: wait for the pooled connection's turn to write.
+
+    ``info`` is the pool record's dict; the lock is released when the connection is
+    checked back in to the pool (after COMMIT or ROLLBACK).
+    """
+    fd = info.get("writer_fd")
+    if fd is not None and not info.get("writer_locked"):
+        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks until the current writer is done
+        info["writer_locked"] = True
+
+
+def _sqlite_setup(engine: Engine, writer_lock: str | None) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
+        # Let us issue BEGIN ourselves, so writes take the lock up front.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        # Deleted rows (an erased person's wrapped key) are zeroed, not left in free pages.
+        cur.execute("PRAGMA secure_delete=ON")
+        cur.close()
+        if writer_lock is not None:
+            record.info["writer_fd"] = os.open(writer_lock, os.O_RDWR | os.O_CREAT, 0o600)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(_READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+            return
+        take_writer_lock(conn.connection.info)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    # Released when the connection goes back to the pool: after COMMIT or ROLLBACK.
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record.info.pop("writer_locked", False):
+            fcntl.flock(record.info["writer_fd"], fcntl.LOCK_UN)
+
+    @event.listens_for(engine, "close")
+    def _on_close(_dbapi_conn: Any, record: Any) -> None:
+        record.info.pop("writer_locked", None)
+        fd = record.info.pop("writer_fd", None)
+        if fd is not None:
+            os.close(fd)  # also releases a lock still held
 
 
 def migrate(engine: Engine, url_for_messages: str) -> None:

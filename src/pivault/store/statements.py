@@ -16,7 +16,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 
-from pivault.store.driver import DriverStatement, Step, compile_statement, run
+from pivault.store.driver import (
+    DriverConnection,
+    DriverStatement,
+    Step,
+    compile_statement,
+    driver_dialect,
+    run,
+)
 from pivault.store.engine import AUDIT_LOCK
 from pivault.store.schema import actors, audit_log, pi_values, subjects
 
@@ -49,6 +56,7 @@ class Statements:
     """Prepared-once statements for one store's SQL dialect."""
 
     def __init__(self, dialect: Dialect) -> None:
+        dialect = driver_dialect(dialect)
         self._dialect = dialect
         insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
         #: Serialises writers on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
@@ -129,7 +137,11 @@ class Statements:
         return steps if self._lock is None else [Step(self._lock, {}), *steps]
 
     def load(
-        self, conn: Connection, subject: str, actor: str, categories: Sequence[str] = ()
+        self,
+        conn: Connection | DriverConnection,
+        subject: str,
+        actor: str,
+        categories: Sequence[str] = (),
     ) -> list[Loaded]:
         """Take the write lock, then read the caller, the person, the audit head and the
         ciphertexts of ``categories``: at least one row (the header), one per value found."""
@@ -137,23 +149,23 @@ class Statements:
         for i, category in enumerate(categories):
             params[f"c{i}"] = category
         steps = self._locked([Step(self._load_statement(len(categories)), params)])
-        rows = run(conn, steps)[-1].rows
+        rows = run(conn, self._dialect, steps)[-1].rows
         assert rows
         return [Loaded(*row) for row in rows]
 
-    def lock(self, conn: Connection) -> None:
+    def lock(self, conn: Connection | DriverConnection) -> None:
         """Take the write lock for the rest of the transaction (a no-op on SQLite)."""
         if self._lock is not None:
-            run(conn, [Step(self._lock, {})])
+            run(conn, self._dialect, [Step(self._lock, {})])
 
-    def audit_head(self, conn: Connection) -> tuple[int, bytes] | None:
+    def audit_head(self, conn: Connection | DriverConnection) -> tuple[int, bytes] | None:
         """Take the write lock, then read the latest audit entry's (seq, digest)."""
-        rows = run(conn, self._locked([Step(self._audit_head, {})]))[-1].rows
+        rows = run(conn, self._dialect, self._locked([Step(self._audit_head, {})]))[-1].rows
         return (int(rows[0][0]), bytes(rows[0][1])) if rows else None
 
     def write(
         self,
-        conn: Connection,
+        conn: Connection | DriverConnection,
         *,
         new_subject: Mapping[str, Any] | None = None,
         values: Sequence[Mapping[str, Any]] = (),
@@ -171,5 +183,5 @@ class Statements:
             steps.append(Step(self._upsert_values, values, many=True))
         if audit_entry is not None:
             steps.append(Step(self._insert_audit, audit_entry))
-        outcomes = run(conn, steps)
+        outcomes = run(conn, self._dialect, steps)
         return new_subject is None or outcomes[0].rowcount == 1
