@@ -51,10 +51,18 @@ def _text(vt: ValueType, raw: Any, from_text: bool) -> str:
 
 
 _CN_MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-#: phonenumbers' own pattern of assigned mainland mobile ranges (its published metadata).
-_CN_MOBILE_RANGES = re.compile(
-    phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
-)
+
+
+def _mobile_ranges() -> re.Pattern[str]:
+    """phonenumbers' own pattern of assigned mainland mobile ranges (its published metadata)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    assert metadata is not None and metadata.mobile is not None
+    pattern = metadata.mobile.national_number_pattern
+    assert isinstance(pattern, str)
+    return re.compile(pattern)
+
+
+_CN_MOBILE_RANGES = _mobile_ranges()
 _PHONE_CHARS_RE = re.compile(r"^[0-9+\s\-().\u00a0]{3,32}$")
 _SEPARATORS = str.maketrans("", "", " -()\u00a0")
 
