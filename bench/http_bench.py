@@ -257,12 +257,13 @@ def report(runs: list[Run]) -> list[str]:
             "",
             f"Best HTTP read rate: {best.rps:,.0f}/s ({best.mode}) = "
             f"{best.rps / local.rps:.2f}× the in-process rate of {local.rps:,.0f}/s. "
-            "Each read writes an audit entry and SQLite has one writer at a time, so a second "
-            "worker adds lock waits (SQLite's busy handler sleeps in millisecond steps) rather "
-            "than throughput; each worker runs its vault calls on its event-loop thread. On top "
-            "of the vault call, each request costs uvicorn's pure-Python HTTP parsing (h11; "
-            "`uvicorn[standard]` would bring httptools and uvloop), FastAPI's routing, "
-            "validation and serialisation, and the load generator's own CPU on the same cores "
+            "Each read writes an audit entry and SQLite has one writer at a time: writers from "
+            "all workers queue on a file lock and are woken the moment the previous one commits, "
+            "while decisions and other reads take no write lock, so a second worker adds "
+            "throughput. Each worker runs its vault calls on its event-loop thread. On top of "
+            "the vault call, each request costs uvicorn's pure-Python HTTP parsing (h11), "
+            "FastAPI's routing, validation and serialisation, and the load generator's own CPU "
+            "on the same cores "
             f"(median {statistics.median(best.latencies) * 1000:.2f} ms per request end to end "
             "in that row). With N requests in flight, latency is mostly queueing: N / rate.",
         ]

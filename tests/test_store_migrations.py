@@ -98,6 +98,6 @@ def test_audit_log_rebuild_keeps_every_entry_and_the_chain(
             indexes = conn.execute(
                 sa.text("SELECT name FROM sqlite_master WHERE tbl_name = 'audit_log'")
             ).scalars()
-            assert "seq INTEGER NOT NULL" in ddl
+            assert ddl is not None and "seq INTEGER NOT NULL" in ddl
             assert sorted(indexes) == ["audit_log", "ix_audit_log_subject"]  # no PK index
         engine.dispose()

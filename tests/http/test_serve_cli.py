@@ -108,3 +108,32 @@ def test_a_link_opens_once_across_two_workers(served: tuple[str, str]) -> None:
         headers=auth,
     )
     assert r.json()["values"] == {"account.nickname": "小明"}
+
+
+def test_multi_worker_listener_lets_asyncio_turn_off_nagle() -> None:
+    # Without TCP_NODELAY every keep-alive request after a connection's first waited ~40 ms
+    # for the client's delayed ACK; `pivault serve --workers N` binds its listener this way.
+    import asyncio
+    import socket
+
+    from pivault.cli.uvicorn_config import TcpConfig
+
+    listener = TcpConfig("pivault.http.app:create_app_from_env", port=free_port()).bind_socket()
+    nodelay: list[int] = []
+
+    async def main() -> None:
+        def accepted(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            sock = writer.get_extra_info("socket")
+            nodelay.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(accepted, sock=listener)
+        async with server:
+            _, writer = await asyncio.open_connection(*listener.getsockname())
+            while not nodelay:
+                await asyncio.sleep(0.01)
+            writer.close()
+
+    asyncio.run(asyncio.wait_for(main(), 20))
+    assert listener.proto == socket.IPPROTO_TCP
+    assert nodelay == [1]

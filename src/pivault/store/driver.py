@@ -48,7 +48,7 @@ def driver_dialect(dialect: Dialect) -> Dialect:
     """``dialect`` with named parameters (SQLite's default is positional ``?``)."""
     if dialect.paramstyle in ("named", "pyformat"):
         return dialect
-    named: Dialect = type(dialect)(paramstyle="named")  # type: ignore[call-arg]
+    named: Dialect = type(dialect)(paramstyle="named", dbapi=dialect.dbapi)  # type: ignore[call-arg]
     return named
 
 
