@@ -119,7 +119,7 @@ def test_a_failing_driver_statement_is_a_sqlalchemy_error_without_values_and_rol
             statements.write(
                 conn, values=(), audit_entry={**clash, "seq": before + 1, "digest": bytes(32)}
             )
-            statements.write(conn, audit_entry=clash)
+            statements.write(conn, audit_entry=clash, commit=True)
         assert "someone-secret" not in str(info.value)
         report = vault.verify_audit()  # the first, valid-looking insert was rolled back too
         assert report.ok and report.entries == before

@@ -146,10 +146,9 @@ class Vault(RightsMixin):
                 ctx.head,
                 now,
             )
-            created = self._statements.write(
-                conn, new_subject=new_subject, values=rows, audit_entry=entry
+            self._statements.write(
+                conn, new_subject=new_subject, values=rows, audit_entry=entry, commit=True
             )
-            self._created(created, subject)
         return CollectReceipt(subject, feature, tuple(stored), applied, entry["seq"])
 
     def _require_consent(
@@ -200,19 +199,14 @@ class Vault(RightsMixin):
                 )
                 result.values[row.category] = decode(value_type.name, plain)
             result.missing = [c for c in allowed_cats if c not in result.values]
-            self._audit(
-                conn,
-                actor,
-                "read",
-                subject,
-                {
-                    "purpose": purpose,
-                    "allowed": sorted(result.values),
-                    "not_collected": result.missing,
-                    "denied": {c: d.reason.value for c, d in sorted(result.denied.items())},
-                },
-                ctx.head,
-            )
+            detail = {
+                "purpose": purpose,
+                "allowed": sorted(result.values),
+                "not_collected": result.missing,
+                "denied": {c: d.reason.value for c, d in sorted(result.denied.items())},
+            }
+            entry = self._audit_entry(actor, "read", subject, detail, ctx.head, self._now())
+            self._statements.write(conn, audit_entry=entry, commit=True)
         return result
 
     def _expand(self, categories: Iterable[str]) -> list[str]:

@@ -15,7 +15,6 @@ from sqlalchemy import Connection, Engine, select
 from pivault.core.decide import Decider, Decision, effective_consents
 from pivault.core.errors import (
     InvalidArgumentError,
-    StoreError,
     SubjectErasedError,
     UnknownActorError,
     UnknownSubjectError,
@@ -289,7 +288,7 @@ class VaultBase:
     def _new_person(self, conn: Connection, subject: str) -> _Person:
         """Create a person with a fresh data key; the caller holds the write lock."""
         person, row = self._person_to_create(subject, self._now())
-        self._created(self._statements.write(conn, new_subject=row), subject)
+        self._statements.write(conn, new_subject=row)
         return person
 
     def _person_to_create(self, subject: str, now: str) -> tuple[_Person, dict[str, Any]]:
@@ -303,13 +302,6 @@ class VaultBase:
             "created_at": now,
         }
         return _Person(subject, data_key, {}), row
-
-    @staticmethod
-    def _created(created: bool, subject: str) -> None:
-        # Unreachable while every writer takes the write lock before reading a person;
-        # if it ever happens, the transaction must not commit values sealed for a stranger.
-        if not created:
-            raise StoreError(f"subject {subject!r} was created concurrently; retry the call")
 
     def _sealed_row(
         self, person: _Person, feature: str, actor: str, category: str, value: Any, now: str

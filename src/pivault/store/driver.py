@@ -87,20 +87,31 @@ def raw_connection(conn: Connection | DriverConnection) -> DriverConnection:
 
 
 def run(
-    conn: Connection | DriverConnection, dialect: Dialect, steps: Sequence[Step]
+    conn: Connection | DriverConnection,
+    dialect: Dialect,
+    steps: Sequence[Step],
+    *,
+    commit: bool = False,
 ) -> list[Outcome]:
     """Execute ``steps`` in order in ``conn``'s transaction; one round trip on PostgreSQL.
 
     Later steps must not depend on earlier steps' results (they are sent together);
-    they do see earlier steps' effects, as the server runs them in order.
+    they do see earlier steps' effects, as the server runs them in order. ``commit``
+    ends the transaction after them, in the same round trip; nothing is committed if
+    a step fails.
     """
     raw = raw_connection(conn)
     try:
         if dialect.name != "postgresql":
             cur = raw.cursor()
-            return [_outcome(_execute(cur, step)) for step in steps]
+            outcomes = [_outcome(_execute(cur, step)) for step in steps]
+            if commit:
+                raw.commit()
+            return outcomes
         with raw.pipeline():
             cursors = [_execute(raw.cursor(), step) for step in steps]
+            if commit:
+                raw.commit()
         return [_outcome(cur) for cur in cursors]
     except dialect.loaded_dbapi.Error as exc:
         raise _wrap(dialect, steps, exc) from exc

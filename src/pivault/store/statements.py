@@ -79,8 +79,11 @@ class Statements:
             dialect,
             [c.name for c in pi_values.columns],
         )
+        # A plain INSERT: every writer holds the write lock before it looks a person up, so a
+        # clash means a bug, and must fail (and roll back) rather than seal values for a
+        # person whose key is not the one just made.
         self._insert_subject = compile_statement(
-            insert(subjects).on_conflict_do_nothing(index_elements=["subject"]),
+            subjects.insert(),
             dialect,
             ["subject", "wrapped_key", "consents", "created_at"],
         )
@@ -170,12 +173,10 @@ class Statements:
         new_subject: Mapping[str, Any] | None = None,
         values: Sequence[Mapping[str, Any]] = (),
         audit_entry: Mapping[str, Any] | None = None,
-    ) -> bool:
-        """Insert a new person, upsert values, append an audit entry: one round trip.
-
-        Returns False when ``new_subject`` already existed (nothing of it was written;
-        the caller must roll back, as its values were sealed for a person who is not it).
-        """
+        commit: bool = False,
+    ) -> None:
+        """Insert a new person, upsert values, append an audit entry, and with ``commit``
+        end the transaction: one round trip in all on PostgreSQL."""
         steps = []
         if new_subject is not None:
             steps.append(Step(self._insert_subject, new_subject))
@@ -183,5 +184,4 @@ class Statements:
             steps.append(Step(self._upsert_values, values, many=True))
         if audit_entry is not None:
             steps.append(Step(self._insert_audit, audit_entry))
-        outcomes = run(conn, self._dialect, steps)
-        return new_subject is None or outcomes[0].rowcount == 1
+        run(conn, self._dialect, steps, commit=commit)
