@@ -40,11 +40,10 @@ class Services:
     metrics: Metrics
     settings: HttpSettings
     #: Run vault calls on the event loop's own thread (SQLite) or on the thread pool
-    #: (PostgreSQL). SQLite has one writer at a time (every read writes an audit entry)
-    #: and its busy handler sleeps in steps of milliseconds, so threads of one worker
-    #: contending for it only add waiting; and a thread pool hop costs more than the
-    #: ~0.7 ms vault call itself (the worker thread holds the GIL while the event loop
-    #: waits to send). Measured in bench/http_bench.py: inline ≈ 1.7× the requests/s.
+    #: (PostgreSQL, where a call mostly waits for the server). SQLite has one writer at a
+    #: time (every read writes an audit entry), so threads of one worker contending for
+    #: it only add waiting, and a thread-pool hop costs more than the ~0.2 ms vault call
+    #: itself (the worker thread holds the GIL while the event loop waits to send).
     inline: bool = False
     _keys: dict[bytes, tuple[float, ApiClient | None]] = field(default_factory=dict)
 

@@ -222,10 +222,11 @@ class Vault(RightsMixin):
     def decide(self, subject: str, category: str, purpose: str, actor: str) -> Decision:
         """One decision for one person, without reading or auditing any value."""
         with self._reader.connect() as conn:
-            caller = self._actor(conn, actor)
-            person = self._person(conn, subject)
-            conn.rollback()
-        return self.decider.decide(category, purpose, caller.purposes, self._granted(person))
+            ctx = self._load(conn, subject, actor, lock=False)
+        if ctx.person is None:
+            raise UnknownSubjectError(subject)
+        granted = self._granted(ctx.person)
+        return self.decider.decide(category, purpose, ctx.actor.purposes, granted)
 
     # ---- find ---------------------------------------------------------------
     def find(self, category: str, value: Any, *, actor: str, purpose: str = "service") -> list[str]:

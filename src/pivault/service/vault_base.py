@@ -232,13 +232,15 @@ class VaultBase:
         subject: str,
         actor: str,
         categories: Sequence[str] = (),
+        *,
+        lock: bool = True,
     ) -> _Context:
         """Caller, person, audit head and the requested ciphertexts in ONE round trip.
 
         Takes the audit lock first, so the head it reads stays the head until commit.
         Unknown actor: :class:`UnknownActorError`. Unknown subject: ``person`` is None.
         """
-        rows = self._statements.load(conn, subject, actor, categories)
+        rows = self._statements.load(conn, subject, actor, categories, lock=lock)
         first = rows[0]
         if first.ap is None:
             with self._reader.connect() as reading:

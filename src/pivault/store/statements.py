@@ -145,13 +145,18 @@ class Statements:
         subject: str,
         actor: str,
         categories: Sequence[str] = (),
+        *,
+        lock: bool = True,
     ) -> list[Loaded]:
-        """Take the write lock, then read the caller, the person, the audit head and the
-        ciphertexts of ``categories``: at least one row (the header), one per value found."""
+        """Take the write lock (unless ``lock`` is False: a read-only use), then read the
+        caller, the person, the audit head and the ciphertexts of ``categories``: at least
+        one row (the header), one per value found."""
         params: dict[str, Any] = {"subject": subject, "actor": actor}
         for i, category in enumerate(categories):
             params[f"c{i}"] = category
-        steps = self._locked([Step(self._load_statement(len(categories)), params)])
+        steps = [Step(self._load_statement(len(categories)), params)]
+        if lock:
+            steps = self._locked(steps)
         rows = run(conn, self._dialect, steps)[-1].rows
         assert rows
         return [Loaded(*row) for row in rows]
