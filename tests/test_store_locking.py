@@ -9,12 +9,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from pivault import StoreError
 from pivault.crypto.master_key import MasterKey
 from pivault.service.vault import Vault
 from pivault.store.driver import transaction
@@ -47,7 +49,7 @@ def write_lock_held(vault: Vault) -> Iterator[None]:
 
 
 def in_thread(fn: Callable[[], Any]) -> threading.Thread:
-    thread = threading.Thread(target=fn)
+    thread = threading.Thread(target=fn, daemon=True)  # a hung one must not hang pytest
     thread.start()
     return thread
 
@@ -123,3 +125,26 @@ def test_a_failing_driver_statement_is_a_sqlalchemy_error_without_values_and_rol
         assert "someone-secret" not in str(info.value)
         report = vault.verify_audit()  # the first, valid-looking insert was rolled back too
         assert report.ok and report.entries == before
+
+
+def test_a_write_inside_another_write_fails_at_once_instead_of_waiting_for_itself(
+    tmp_path: Path, master_key: MasterKey
+) -> None:
+    with Vault(f"sqlite:///{tmp_path / 'v.db'}", master_key=master_key) as vault:
+        vault.add_actor("app", ["service"])
+        errors: list[Exception] = []
+
+        def nested() -> None:
+            with vault.engine.begin():
+                try:
+                    vault.collect("u1", "registration", {"account.nickname": "小明"}, actor="app")
+                except StoreError as exc:
+                    errors.append(exc)
+
+        thread = in_thread(nested)
+        thread.join(WAIT)
+        assert not thread.is_alive(), "the nested write is waiting for itself"
+        assert len(errors) == 1 and "inside another one" in str(errors[0])
+        # Both are released: the next write goes through.
+        vault.collect("u1", "registration", {"account.nickname": "小明"}, actor="app")
+        assert vault.verify_audit().ok

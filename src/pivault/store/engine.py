@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -75,16 +76,40 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{_READ_ONLY: True})
 
 
+#: Which thread of this process holds each SQLite writer lock (lock file -> thread id),
+#: so that a write opened inside another write fails at once instead of waiting forever.
+_WRITERS: dict[str, int] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
 def take_writer_lock(info: dict[Any, Any]) -> None:
     """Before a SQLite write transaction: wait for the pooled connection's turn to write.
 
     ``info`` is the pool record's dict; the lock is released when the connection is
-    checked back in to the pool (after COMMIT or ROLLBACK).
+    checked back in to the pool (after COMMIT or ROLLBACK). Raises :class:`StoreError`
+    when this thread already holds it through another connection.
     """
     fd = info.get("writer_fd")
-    if fd is not None and not info.get("writer_locked"):
-        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks until the current writer is done
-        info["writer_locked"] = True
+    if fd is None or info.get("writer_locked"):
+        return
+    path, me = info["writer_path"], threading.get_ident()
+    with _WRITERS_GUARD:
+        if _WRITERS.get(path) == me:
+            raise StoreError(
+                "a write transaction was opened inside another one on the same store; "
+                "finish the first before starting the next"
+            )
+    fcntl.flock(fd, fcntl.LOCK_EX)  # blocks until the current writer is done
+    with _WRITERS_GUARD:
+        _WRITERS[path] = me
+    info["writer_locked"] = True
+
+
+def _release_writer_lock(info: dict[Any, Any]) -> None:
+    if info.pop("writer_locked", False):
+        with _WRITERS_GUARD:
+            _WRITERS.pop(info["writer_path"], None)
+        fcntl.flock(info["writer_fd"], fcntl.LOCK_UN)
 
 
 def _sqlite_setup(engine: Engine, writer_lock: str | None) -> None:
@@ -102,6 +127,7 @@ def _sqlite_setup(engine: Engine, writer_lock: str | None) -> None:
         cur.close()
         if writer_lock is not None:
             record.info["writer_fd"] = os.open(writer_lock, os.O_RDWR | os.O_CREAT, 0o600)
+            record.info["writer_path"] = writer_lock
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -114,12 +140,11 @@ def _sqlite_setup(engine: Engine, writer_lock: str | None) -> None:
     # Released when the connection goes back to the pool: after COMMIT or ROLLBACK.
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
-        if record.info.pop("writer_locked", False):
-            fcntl.flock(record.info["writer_fd"], fcntl.LOCK_UN)
+        _release_writer_lock(record.info)
 
     @event.listens_for(engine, "close")
     def _on_close(_dbapi_conn: Any, record: Any) -> None:
-        record.info.pop("writer_locked", None)
+        _release_writer_lock(record.info)
         fd = record.info.pop("writer_fd", None)
         if fd is not None:
             os.close(fd)  # also releases a lock still held
