@@ -237,7 +237,8 @@ class VaultBase:
     ) -> _Context:
         """Caller, person, audit head and the requested ciphertexts in ONE round trip.
 
-        Takes the audit lock first, so the head it reads stays the head until commit.
+        Takes the write lock first (unless ``lock`` is False, for a read-only use), so the
+        head it reads stays the head until commit.
         Unknown actor: :class:`UnknownActorError`. Unknown subject: ``person`` is None.
         """
         rows = self._statements.load(conn, subject, actor, categories, lock=lock)
