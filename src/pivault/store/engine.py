@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import threading
@@ -13,6 +12,11 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from pivault.core.errors import StoreError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; SQLite's own busy handler orders the writers
+    fcntl = None  # type: ignore[assignment]
 
 #: The newest migration; a test checks it is Alembic's head.
 HEAD_REVISION = "0003"
@@ -64,7 +68,8 @@ def create_store_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         in_memory = not path or path == ":memory:" or "mode=memory" in url
-        _sqlite_setup(engine, None if in_memory else str(Path(path).expanduser()) + "-writer")
+        lock_file = None if in_memory or fcntl is None else str(Path(path).expanduser()) + "-writer"
+        _sqlite_setup(engine, lock_file)
     return engine
 
 
