@@ -368,7 +368,8 @@ READ_STEPS = [
     ("effective consents", "pivault/service/vault_base.py", "_granted"),
     ("Decider.decide", "pivault/core/decide.py", "decide"),
     ("open (decrypt) values", "pivault/crypto/envelope.py", "open_value"),
-    ("audit append (HMAC chain, INSERT)", "pivault/service/vault_base.py", "_audit"),
+    ("audit entry (HMAC chain)", "pivault/service/vault_base.py", "_audit_entry"),
+    ("write: audit entry + COMMIT, one batch", "pivault/store/statements.py", "write"),
     _TRANSACTION,
 ]
 

@@ -223,7 +223,13 @@ class Policy:
 
     def leaf_keys_under(self, key: str) -> list[str]:
         """The leaf categories at or below ``key``."""
-        return leaf_keys_under(self.categories, key)
+        known = self._leaves_under.get(key)
+        return list(known) if known is not None else leaf_keys_under(self.categories, key)
+
+    @cached_property
+    def _leaves_under(self) -> dict[str, tuple[str, ...]]:
+        # Every read expands its categories; scan the policy once, not on every call.
+        return {k: tuple(leaf_keys_under(self.categories, k)) for k in self.categories}
 
     def consent_items(self) -> dict[str, str]:
         """Every consent item: consent-based purposes and sensitive categories -> kind."""

@@ -13,12 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection
-
 from pivault.crypto.envelope import chain_digest
 from pivault.crypto.primitives import digests_equal
-from pivault.store.driver import DriverConnection
-from pivault.store.statements import Statements
 
 GENESIS = bytes(32)
 
@@ -97,32 +93,6 @@ def entry(
         "detail": detail_text,
         "digest": digest,
     }
-
-
-def append(
-    conn: Connection | DriverConnection,
-    statements: Statements,
-    audit_key: bytes,
-    *,
-    at: str,
-    actor: str,
-    action: str,
-    subject: str | None,
-    detail: Mapping[str, Any],
-    head: tuple[int, bytes] | None = None,
-) -> int:
-    """Append one entry inside the caller's transaction; returns its sequence number.
-
-    ``head`` is the latest (seq, digest) when the caller already read it under the
-    write lock in this transaction (:meth:`Statements.load`); otherwise the lock is
-    taken here (SQLite's BEGIN IMMEDIATE already holds it), so the chain has one
-    writer at a time.
-    """
-    if head is None:
-        head = statements.audit_head(conn) or (0, GENESIS)
-    row = entry(audit_key, head, at=at, actor=actor, action=action, subject=subject, detail=detail)
-    statements.write(conn, audit_entry=row)
-    return int(row["seq"])
 
 
 def verify_chain(rows: Iterable[Any], audit_key: bytes) -> AuditReport:

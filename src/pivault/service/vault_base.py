@@ -180,19 +180,16 @@ class VaultBase:
         action: str,
         subject: str | None,
         detail: Mapping[str, Any],
-        head: tuple[int, bytes] | None = None,
     ) -> int:
-        return audit.append(
-            conn,
-            self._statements,
-            self._keys.audit,
-            at=self._now(),
-            actor=actor,
-            action=action,
-            subject=subject,
-            detail=detail,
-            head=head,
-        )
+        """Append one entry inside ``conn``'s transaction; returns its sequence number.
+
+        Reads the head under the write lock (taken here if the transaction has not yet),
+        so the chain has one writer at a time.
+        """
+        head = self._statements.audit_head(conn) or (0, audit.GENESIS)
+        row = self._audit_entry(actor, action, subject, detail, head, self._now())
+        self._statements.write(conn, audit_entry=row)
+        return int(row["seq"])
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
