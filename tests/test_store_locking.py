@@ -20,7 +20,7 @@ from pivault import StoreError
 from pivault.crypto.master_key import MasterKey
 from pivault.service.vault import Vault
 from pivault.store.driver import transaction
-from pivault.store.engine import AUDIT_LOCK
+from pivault.store.engine import WRITE_LOCK
 from pivault.store.statements import Statements
 
 WAIT = 20.0  # generous: only reached when something is wrong
@@ -34,7 +34,7 @@ def write_lock_held(vault: Vault) -> Iterator[None]:
     def hold() -> None:
         with vault.engine.begin() as conn:  # SQLite: the writer lock and BEGIN IMMEDIATE
             if conn.dialect.name == "postgresql":
-                conn.execute(text(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK})"))
+                conn.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
             holding.set()
             release.wait(WAIT)
 
@@ -108,22 +108,14 @@ def test_a_failing_driver_statement_is_a_sqlalchemy_error_without_values_and_rol
         vault.add_actor("app", ["service"])
         before = vault.verify_audit().entries
         statements = Statements(vault.engine.dialect)
-        clash = {
-            "seq": before,  # already taken
-            "at": vault.now(),
-            "actor": "app",
-            "action": "collect",
-            "subject": "someone-secret",
-            "detail": "{}",
-            "digest": bytes(32),
-        }
+        valid = {"leaf": b'{"v":1}', "subject_tag": None}
+        broken = {"leaf": None, "subject_tag": b"someone-secret"}  # leaf is NOT NULL
         with pytest.raises(IntegrityError) as info, transaction(vault.engine) as conn:
-            statements.write(
-                conn, values=(), audit_entry={**clash, "seq": before + 1, "digest": bytes(32)}
-            )
-            statements.write(conn, audit_entry=clash, commit=True)
+            statements.write(conn, values=(), audit_entry=valid)
+            statements.write(conn, audit_entry=broken, commit=True)
         assert "someone-secret" not in str(info.value)
-        report = vault.verify_audit()  # the first, valid-looking insert was rolled back too
+        assert vault.audit.pending() == 0  # the first, valid insert was rolled back too
+        report = vault.verify_audit()
         assert report.ok and report.entries == before
 
 

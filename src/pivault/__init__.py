@@ -36,7 +36,8 @@ from pivault.core.model import Policy
 from pivault.core.policy_check import check_policy
 from pivault.core.policy_parse import parse_policy
 from pivault.crypto.master_key import MasterKey
-from pivault.service.audit import AuditEntry, AuditReport
+from pivault.core.audit_entry import AuditEntry
+from pivault.service.audit import AuditReport
 from pivault.service.policy_files import load_policy
 from pivault.service.vault import Vault
 from pivault.service.vault_base import (

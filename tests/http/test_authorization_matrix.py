@@ -58,6 +58,8 @@ ENDPOINTS: list[tuple[str, str, Any, str | None, str]] = [
     ("GET", "/v1/policy", None, None, "ads"),
     ("GET", "/v1/policy/version", None, None, "ads"),
 ]
+#: Public by design: the signed checkpoint and inclusion proofs hold nothing but hashes.
+PUBLIC = {("GET", "/v1/audit/checkpoint"), ("GET", "/v1/audit/proofs/{index}")}
 
 
 def _call(live: Live, key: str | None, method: str, path: str, body: Any) -> httpx.Response:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +35,28 @@ class Options:
     def key_path(self) -> Path:
         return self.key_file or default_key_path()
 
-    def open_vault(self) -> Vault:
+    @property
+    def witness_dir(self) -> Path | str:
+        """``PIVAULT_AUDIT_WITNESS_DIR``, or the vault's default witness directory."""
+        return os.environ.get("PIVAULT_AUDIT_WITNESS_DIR") or "default"
+
+    @contextmanager
+    def open_vault(self, *, sequence: bool = True) -> Iterator[Vault]:
+        """The vault; with ``sequence``, the command's audit entries are integrated into
+        the log before it exits (a command is its own sequencer; ``pivault serve`` runs one
+        in the background)."""
         key = MasterKey.from_file(self.key_path)
-        return Vault(self.url, master_key=key, policy=load_policy(self.policy_file))
+        with Vault(
+            self.url,
+            master_key=key,
+            policy=load_policy(self.policy_file),
+            witness_dir=self.witness_dir,
+        ) as vault:
+            try:
+                yield vault
+            finally:
+                if sequence:
+                    vault.audit.integrate()
 
 
 def options(ctx: typer.Context) -> Options:

@@ -47,12 +47,14 @@ def serve(
     env = {
         "PIVAULT_VAULT_URL": vault or opts.url,
         "PIVAULT_MASTER_KEY_FILE": str(opts.key_path),
+        "PIVAULT_AUDIT_WITNESS_DIR": str(opts.witness_dir),
     }
     if opts.policy_file is not None:
         env["PIVAULT_POLICY_FILE"] = str(opts.policy_file)
     os.environ.update(env)
     # Open the vault once here, so a wrong key or URL is one clear line, not a worker crash.
-    opts.open_vault().close()
+    with opts.open_vault():
+        pass
     err.print(f"pivault: serving on http://{host}:{port} (docs at /docs)", markup=False)
     from pivault.cli.uvicorn_config import TcpConfig
 

@@ -18,12 +18,17 @@ feature or the field, never what was in it.
     ├── CollectionRefusedError .......... collect() refused the whole call
     │   ├── UndeclaredFieldError ........ a field outside the feature's declared categories
     │   └── ConsentRequiredError ........ sensitive or consent-based data without consent
+    ├── AccessDeniedError ............... a lookup the policy or the caller's registration forbids
     ├── ValueValidationError ............ a value is not valid for its category
     ├── InvalidArgumentError ............ a malformed name (actor, subject id) or option
     ├── MasterKeyError .................. master key missing, unreadable or not the vault's
     ├── DecryptionError ................. any failure to decrypt (deliberately opaque)
     ├── SubjectErasedError .............. the person's account was cancelled (crypto-shredded)
     ├── StoreError ...................... the database cannot be opened or used
+    ├── AuditError ...................... the audit log, a checkpoint or a proof is not right
+    │   ├── CheckpointError ............. a checkpoint note is malformed, or not signed by the key
+    │   ├── ProofError .................. a proof was asked for outside the tree, or does not verify
+    │   └── WitnessError ................ a checkpoint cannot be published to a witness
     └── DetectionError .................. input the detectors cannot process
         └── ImageError .................. a corrupt or unsupported image
 """
@@ -35,6 +40,9 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 __all__ = [
+    "AccessDeniedError",
+    "AuditError",
+    "CheckpointError",
     "CollectionRefusedError",
     "ConsentRequiredError",
     "DecryptionError",
@@ -45,6 +53,7 @@ __all__ = [
     "PivaultError",
     "PolicyError",
     "PolicyProblem",
+    "ProofError",
     "StoreError",
     "SubjectErasedError",
     "UndeclaredFieldError",
@@ -56,6 +65,7 @@ __all__ = [
     "UnknownPurposeError",
     "UnknownSubjectError",
     "ValueValidationError",
+    "WitnessError",
     "did_you_mean",
 ]
 
@@ -203,6 +213,17 @@ class ConsentRequiredError(CollectionRefusedError):
         super().__init__(detail)
 
 
+class AccessDeniedError(PivaultError):
+    """Raised when a lookup is denied: ``reason`` is the :class:`~pivault.core.decide.Reason`
+    value (the denial is in the audit log all the same)."""
+
+    code = "access_denied"
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
 class ValueValidationError(PivaultError):
     """Raised when a value is not valid for its category; names the category, never the value."""
 
@@ -257,3 +278,27 @@ class ImageError(DetectionError):
     """Raised for a corrupt or unsupported image; nothing derived from it is stored."""
 
     code = "image_error"
+
+
+class AuditError(PivaultError):
+    """Raised when the audit log cannot be read, proved or verified as asked."""
+
+    code = "audit_error"
+
+
+class CheckpointError(AuditError):
+    """Raised for a checkpoint note that is malformed, truncated or not signed by the key."""
+
+    code = "checkpoint_invalid"
+
+
+class ProofError(AuditError):
+    """Raised for a proof asked outside the tree, or a proof file that does not verify."""
+
+    code = "proof_invalid"
+
+
+class WitnessError(AuditError):
+    """Raised when a checkpoint cannot be written to the witness directory or a witness."""
+
+    code = "witness_error"

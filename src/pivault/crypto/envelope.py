@@ -33,5 +33,19 @@ def pseudonym(pseudonym_key: bytes, category: str, value: str) -> str:
 
 
 def chain_digest(audit_key: bytes, previous: bytes, entry: bytes) -> bytes:
-    """One link of the audit hash chain: MAC over the previous link and this entry."""
+    """One link of the audit hash chain of vaults before the Merkle log (verified once, when
+    the migration turns the chain into the log's first leaves)."""
     return keyed_digest(audit_key, previous + entry)
+
+
+def audit_subject_key(data_key: bytes) -> bytes:
+    """The person's key for audit commitments, derived from their data key (HMAC as a PRF)
+    so that the data key itself never keys two primitives."""
+    return keyed_digest(data_key, context("audit-subject-key"))
+
+
+def subject_commitment(key: bytes, subject: str) -> bytes:
+    """The audit log's stand-in for a subject id: a MAC under a key derived from the
+    person's data key (or, for someone the vault does not hold, a vault key). Once the
+    data key is destroyed nobody can tell whose entries these were."""
+    return keyed_digest(key, context("audit-subject", subject))

@@ -1,7 +1,8 @@
 """The only module of pivault that touches cryptographic primitives.
 
 Everything else asks for a recipe by name: seal/open a value (AES-256-GCM with
-associated data), a keyed digest (HMAC-SHA256), a derived key (HKDF-SHA256).
+associated data), a keyed digest (HMAC-SHA256), a derived key (HKDF-SHA256), a
+digest (SHA-256, for the Merkle audit log) and Ed25519 signatures (its checkpoints).
 Any failure to open is the one opaque :class:`~pivault.core.errors.DecryptionError`.
 """
 
@@ -12,8 +13,9 @@ import hmac
 import os
 import secrets
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -82,3 +84,31 @@ def derive_key(key: bytes, info: bytes, length: int = KEY_BYTES) -> bytes:
 def hkdf_raw(ikm: bytes, salt: bytes | None, info: bytes, length: int) -> bytes:
     """HKDF-SHA256 with every parameter exposed: only for checking RFC 5869 vectors."""
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(ikm)
+
+
+# ---- Ed25519 (RFC 8032): the audit log's checkpoint signatures ---------------------
+
+
+def ed25519_public_key(seed: bytes) -> bytes:
+    """The 32-byte Ed25519 public key of a 32-byte private key (RFC 8032 §5.1.5)."""
+    return (
+        Ed25519PrivateKey.from_private_bytes(seed)
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
+
+
+def ed25519_sign(seed: bytes, message: bytes) -> bytes:
+    """The 64-byte Ed25519 signature of ``message`` under the private key ``seed``."""
+    return Ed25519PrivateKey.from_private_bytes(seed).sign(message)
+
+
+def ed25519_verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    """True when ``signature`` is a valid Ed25519 signature of ``message``."""
+    if len(public_key) != 32 or len(signature) != 64:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

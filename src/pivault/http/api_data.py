@@ -40,7 +40,6 @@ async def collect(subject: str, body: CollectRequest, client: Client, svc: Svc) 
         "feature": receipt.feature,
         "stored": list(receipt.stored),
         "transforms": dict(receipt.transforms),
-        "audit_seq": receipt.audit_seq,
     }
 
 

@@ -8,6 +8,8 @@ uvicorn workers call (``pivault serve --workers N``).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,7 +21,8 @@ from fastapi.staticfiles import StaticFiles
 
 from pivault import __version__
 from pivault.crypto.master_key import MasterKey, default_key_path
-from pivault.http import api_data, api_people, center_actions, center_pages, problems
+from pivault.http import api_audit, api_data, api_people, center_actions, center_pages, problems
+from pivault.http.sequencer import run_sequencer
 from pivault.http.center_base import html_error
 from pivault.http.deps import Services, Svc
 from pivault.http.metrics import Metrics
@@ -46,7 +49,12 @@ def open_vault(settings: HttpSettings) -> tuple[Vault, str]:
     """The vault the settings name, and the text of its policy (recorded as a version)."""
     key = MasterKey.from_file(settings.master_key_file or default_key_path())
     source, _ = read_policy_text(settings.policy_file)
-    vault = Vault(settings.vault_url, master_key=key, policy=load_policy(settings.policy_file))
+    vault = Vault(
+        settings.vault_url,
+        master_key=key,
+        policy=load_policy(settings.policy_file),
+        witness_dir=settings.audit_witness_dir,
+    )
     return vault, source
 
 
@@ -79,9 +87,13 @@ def create_app(
         if source is not None:
             svc.versions.record(source)
         app.state.services = svc
+        sequencer = asyncio.create_task(run_sequencer(opened, settings))
         try:
             yield
         finally:
+            sequencer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sequencer
             if owns_vault:
                 opened.close()
 
@@ -96,6 +108,7 @@ def create_app(
     problems.install(app, html_error)
     app.include_router(api_data.router)
     app.include_router(api_people.router)
+    app.include_router(api_audit.router)
     app.include_router(center_pages.router)
     app.include_router(center_actions.router)
     app.mount(

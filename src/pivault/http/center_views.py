@@ -14,7 +14,7 @@ from typing import Any
 from pivault.core.model import SOURCE_CLAUSE, Policy, Source
 from pivault.http.i18n import S, list_sep, tr
 from pivault.http.masks import full, masked, revealable
-from pivault.service.audit import AuditEntry
+from pivault.core.audit_entry import AuditEntry
 from pivault.service.vault_base import ConsentState, FeatureStatus
 
 SOURCE_ORDER = (Source.PROVIDED, Source.OBSERVED, Source.FROM_OTHERS)

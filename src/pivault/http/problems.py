@@ -20,11 +20,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pivault.core.decide import Reason
 from pivault.core.errors import (
+    AccessDeniedError,
+    AuditError,
     CollectionRefusedError,
     ConsentRequiredError,
     DecryptionError,
     DetectionError,
     InvalidArgumentError,
+    ProofError,
     MasterKeyError,
     PivaultError,
     PolicyError,
@@ -116,6 +119,9 @@ STATUS_BY_ERROR: dict[type[PivaultError], int] = {
     InvalidArgumentError: 400,
     SubjectErasedError: 410,
     DetectionError: 422,
+    AccessDeniedError: 403,
+    AuditError: 500,
+    ProofError: 404,
     HttpProblem: 400,
     NotAuthenticatedError: 401,
     PurposeNotClaimableError: 403,

@@ -8,6 +8,8 @@ variable                       meaning                                 default
 ``PIVAULT_POLICY_FILE``        the policy file                         the bundled policy
 ``PIVAULT_MAX_BODY_BYTES``     largest request body accepted           10 MB (10485760)
 ``PIVAULT_PUBLIC_URL``         the server's public base URL, for links  the request's own URL
+``PIVAULT_AUDIT_WITNESS_DIR``  checkpoints' copy outside the database  ``~/.local/state/pivault/witness``
+``PIVAULT_AUDIT_CHECKPOINT_S`` seconds between published checkpoints   10
 =============================  ======================================  ==========================
 """
 
@@ -31,6 +33,10 @@ class HttpSettings(BaseSettings):
     policy_file: Path | None = None
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024)
     public_url: str | None = None
+    audit_witness_dir: str = "default"
+    #: How often the sequencer integrates pending audit entries, and publishes checkpoints.
+    audit_sequence_s: float = Field(default=0.25, gt=0, le=60)
+    audit_checkpoint_s: float = Field(default=10.0, gt=0, le=3600)
 
     def base_url(self, fallback: str) -> str:
         """Where people reach this server (``PIVAULT_PUBLIC_URL``, else ``fallback``)."""

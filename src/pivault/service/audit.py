@@ -1,49 +1,67 @@
-"""The tamper-evident audit log: an HMAC hash chain over append-only entries.
+"""The audit log: a batched RFC 6962 Merkle log with signed checkpoints.
 
-Each entry's digest is HMAC(audit key, previous digest || canonical entry). The
-audit key is wrapped by the master key and never stored in the clear, so someone
-who can edit the database cannot forge a consistent chain: an altered, removed
-or reordered entry breaks :func:`verify_chain`. Entries never hold a personal value.
+Operations write their entry in their own transaction and return (no lock is held
+for the log). A sequencer — one at a time across processes, elected through the
+store — integrates pending entries in batches: it gives them contiguous indexes,
+stores the tree's perfect subtrees in tiles and records the new size and root. A
+checkpoint (C2SP tlog-checkpoint, signed as a C2SP signed-note with Ed25519) commits
+to a tree size and root; each one is also written to a witness directory outside
+the database, so that editing the database — or restoring an older copy of it — is
+caught by :meth:`AuditLog.verify`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+import base64
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from pivault.crypto.envelope import chain_digest
-from pivault.crypto.primitives import digests_equal
+from sqlalchemy import Connection, Engine
 
-GENESIS = bytes(32)
+from pivault.core.audit_entry import AuditEntry, leaf_bytes, parse_leaf
+from pivault.core.errors import CheckpointError, ProofError, WitnessError
+from pivault.crypto import merkle
+from pivault.crypto.signed_note import (
+    Checkpoint,
+    NoteSigner,
+    NoteVerifier,
+    format_checkpoint,
+    open_note,
+    parse_checkpoint,
+)
+from pivault.store import audit_store
+from pivault.store.audit_store import HASH_BYTES, TILE_HEIGHT, TILE_WIDTH
+
+__all__ = [
+    "AuditEntry",
+    "AuditLog",
+    "AuditReport",
+    "ConsistencyProof",
+    "InclusionProof",
+    "default_witness_dir",
+]
+
+#: The largest batch one sequencer transaction integrates (a backlog takes several).
+MAX_BATCH = 4096
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    seq: int
-    at: str
-    actor: str
-    action: str
-    subject: str | None
-    detail: Mapping[str, Any]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "at": self.at,
-            "actor": self.actor,
-            "action": self.action,
-            "subject": self.subject,
-            "detail": dict(self.detail),
-        }
+def default_witness_dir() -> Path:
+    """``$XDG_STATE_HOME/pivault/witness`` (``~/.local/state/pivault/witness``)."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "pivault" / "witness"
 
 
 @dataclass
 class AuditReport:
-    """The outcome of :func:`verify_chain`. ``ok`` is False if anything is wrong."""
+    """The outcome of :meth:`AuditLog.verify`. ``ok`` is False if anything is wrong."""
 
     entries: int = 0
+    pending: int = 0
+    checkpoints: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -51,76 +69,440 @@ class AuditReport:
         return not self.problems
 
 
-def canonical(
-    seq: int, at: str, actor: str, action: str, subject: str | None, detail: str
-) -> bytes:
-    body = {
-        "seq": seq,
-        "at": at,
-        "actor": actor,
-        "action": action,
-        "subject": subject,
-        "detail": detail,
-    }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+@dataclass(frozen=True)
+class InclusionProof:
+    index: int
+    tree_size: int
+    leaf_hash: bytes
+    inclusion_path: tuple[bytes, ...]
+    root_hash: bytes
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "tree_size": self.tree_size,
+            "leaf_hash": self.leaf_hash.hex(),
+            "inclusion_path": [h.hex() for h in self.inclusion_path],
+            "root_hash": self.root_hash.hex(),
+        }
 
 
-def head_of(seq: int | None, digest: bytes | None) -> tuple[int, bytes]:
-    return (0, GENESIS) if seq is None else (int(seq), bytes(digest or b""))
+@dataclass(frozen=True)
+class ConsistencyProof:
+    old_size: int
+    new_size: int
+    old_root: bytes
+    new_root: bytes
+    consistency_path: tuple[bytes, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "old_size": self.old_size,
+            "new_size": self.new_size,
+            "old_root_hash": self.old_root.hex(),
+            "new_root_hash": self.new_root.hex(),
+            "consistency_path": [h.hex() for h in self.consistency_path],
+        }
 
 
-def entry(
-    audit_key: bytes,
-    head: tuple[int, bytes],
-    *,
-    at: str,
-    actor: str,
-    action: str,
-    subject: str | None,
-    detail: Mapping[str, Any],
-) -> dict[str, Any]:
-    """The audit row that follows ``head`` (seq, digest): its columns, digest included."""
-    seq = head[0] + 1
-    detail_text = json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    body = canonical(seq, at, actor, action, subject, detail_text)
-    digest = chain_digest(audit_key, head[1], body)
-    return {
-        "seq": seq,
-        "at": at,
-        "actor": actor,
-        "action": action,
-        "subject": subject,
-        "detail": detail_text,
-        "digest": digest,
-    }
+class TileNodes:
+    """Perfect-subtree hashes read from the stored tiles, each tile fetched once."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._tiles: dict[tuple[int, int], bytes] = {}
+
+    def tile(self, level: int, index: int) -> bytes:
+        key = (level, index)
+        if key not in self._tiles:
+            found = audit_store.tiles(self._conn, [key])
+            if key not in found:
+                raise ProofError(f"tile {level}/{index} of the audit tree is missing")
+            self._tiles[key] = found[key]
+        return self._tiles[key]
+
+    def node(self, level: int, index: int) -> bytes:
+        tile_level, height = divmod(level, TILE_HEIGHT)
+        first = index << height
+        tile = self.tile(tile_level, first // TILE_WIDTH)
+        offset = (first % TILE_WIDTH) * HASH_BYTES
+        count = 1 << height
+        if len(tile) < offset + count * HASH_BYTES:
+            raise ProofError(f"tile {tile_level}/{first // TILE_WIDTH} of the audit tree is short")
+        hashes = [tile[offset + i * HASH_BYTES : offset + (i + 1) * HASH_BYTES] for i in range(count)]
+        while len(hashes) > 1:
+            hashes = [merkle.node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]
+        return hashes[0]
 
 
-def verify_chain(rows: Iterable[Any], audit_key: bytes) -> AuditReport:
-    """Recompute the chain over ``rows`` (ordered by seq) and report every break."""
-    report = AuditReport()
-    previous = GENESIS
-    expected = 1
-    for row in rows:
-        report.entries += 1
-        if row.seq != expected:
-            if row.seq > expected:
-                report.problems.append(
-                    f"entries {expected}–{row.seq - 1} are missing (removed) before entry {row.seq}"
-                )
-            else:
-                report.problems.append(f"entry {row.seq} is out of order (expected {expected})")
-        body = canonical(row.seq, row.at, row.actor, row.action, row.subject, row.detail)
-        digest = chain_digest(audit_key, previous, body)
-        if not digests_equal(digest, bytes(row.digest)):
-            report.problems.append(
-                f"entry {row.seq} does not match the chain (altered, or an entry before it "
-                "was altered, removed or reordered)"
+def _tile_updates(
+    conn: Connection, completed: Sequence[tuple[int, int, bytes]]
+) -> dict[tuple[int, int], bytes]:
+    """The tiles that ``completed`` nodes (level, index, hash) extend, with their new bytes."""
+    new: dict[tuple[int, int], list[tuple[int, bytes]]] = {}
+    for level, index, h in completed:
+        if level % TILE_HEIGHT == 0:
+            new.setdefault((level // TILE_HEIGHT, index // TILE_WIDTH), []).append(
+                (index % TILE_WIDTH, h)
             )
-            # Continue from the stored digest so one edit is reported once.
-        previous = bytes(row.digest)
-        expected = row.seq + 1
-    return report
+    stored = audit_store.tiles(conn, new)
+    out: dict[tuple[int, int], bytes] = {}
+    for key, items in new.items():
+        data = bytearray(stored.get(key, b""))
+        for position, h in sorted(items):
+            if len(data) != position * HASH_BYTES:
+                raise ProofError(f"audit tile {key[0]}/{key[1]} is out of step with the tree")
+            data += h
+        out[key] = bytes(data)
+    return out
 
 
-def to_entry(row: Any) -> AuditEntry:
-    return AuditEntry(row.seq, row.at, row.actor, row.action, row.subject, json.loads(row.detail))
+class AuditLog:
+    """The vault's audit log: write entries, sequence them, sign, prove, verify."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        reader: Engine,
+        *,
+        signer: NoteSigner,
+        witness_dir: Path | None,
+        now: Callable[[], str],
+    ) -> None:
+        self._engine = engine
+        self._reader = reader
+        self.signer = signer
+        self.verifier = signer.verifier
+        self.origin = signer.name
+        self.witness_dir = witness_dir
+        self._now = now
+
+    # ---- writing ---------------------------------------------------------------------
+    @staticmethod
+    def row(
+        *, at: str, actor: str, action: str, tag: bytes | None, detail: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The row of a new entry; ``tag`` is the subject commitment (or None)."""
+        leaf = leaf_bytes(at=at, actor=actor, action=action, subject=tag, detail=detail)
+        return audit_store.entry_row(leaf, tag)
+
+    # ---- sequencing ------------------------------------------------------------------
+    def integrate(self, *, max_entries: int | None = None) -> int:
+        """Integrate pending entries into the tree, batch by batch; returns how many.
+
+        Returns 0 at once when another process is the sequencer right now.
+        """
+        done = 0
+        while max_entries is None or done < max_entries:
+            limit = MAX_BATCH if max_entries is None else min(MAX_BATCH, max_entries - done)
+            count = self._integrate_batch(limit)
+            done += count
+            if count < limit:
+                break
+        return done
+
+    def _integrate_batch(self, limit: int) -> int:
+        with self._engine.begin() as conn:
+            if not audit_store.elect_sequencer(conn):
+                return 0
+            batch = audit_store.pending(conn, limit)
+            if not batch:
+                return 0
+            size, _ = audit_store.tree_state(conn)
+            nodes = TileNodes(conn)
+            frontier = merkle.Frontier.at(size, nodes.node)
+            completed: list[tuple[int, int, bytes]] = []
+            for _, leaf in batch:
+                frontier.append(merkle.leaf_hash(leaf), completed)
+            audit_store.assign_indexes(
+                conn, [{"id": entry_id, "idx": size + i} for i, (entry_id, _) in enumerate(batch)]
+            )
+            audit_store.put_tiles(conn, _tile_updates(conn, completed))
+            audit_store.set_tree_state(conn, frontier.size, frontier.root(), self._now())
+        return len(batch)
+
+    def pending(self) -> int:
+        with self._reader.connect() as conn:
+            n = audit_store.pending_count(conn)
+            conn.rollback()
+        return n
+
+    # ---- checkpoints -----------------------------------------------------------------
+    def tree(self) -> tuple[int, bytes]:
+        with self._reader.connect() as conn:
+            size, root = audit_store.tree_state(conn)
+            conn.rollback()
+        return size, root if root is not None else merkle.EMPTY_ROOT
+
+    def checkpoint(self) -> str:
+        """Integrate pending entries, then sign, store and publish the tree's checkpoint.
+
+        The note is written to the witness directory first: if that fails nothing is
+        stored (:class:`WitnessError`).
+        """
+        self.integrate()
+        size, root = self.tree()
+        note = self.signer.sign(format_checkpoint(Checkpoint(self.origin, size, root)))
+        self._write_witness(size, note)
+        with self._engine.begin() as conn:
+            audit_store.add_checkpoint(conn, size, note, self._now())
+        return note
+
+    def latest_checkpoint(self) -> str | None:
+        with self._reader.connect() as conn:
+            row = audit_store.latest_checkpoint(conn)
+            conn.rollback()
+        return None if row is None else row[1]
+
+    def publish_if_due(self, min_interval_s: float, now_s: float, last_s: float) -> bool:
+        """For the server: publish a checkpoint when the tree grew and the last one is
+        ``min_interval_s`` old (a caller keeps ``last_s``). True when one was published."""
+        if now_s - last_s < min_interval_s:
+            return False
+        size, _ = self.tree()
+        latest = self.latest_checkpoint()
+        if latest is not None and self.read_checkpoint(latest).size >= size:
+            return False
+        self.checkpoint()
+        return True
+
+    def read_checkpoint(self, note: str | bytes) -> Checkpoint:
+        """The checkpoint a note carries, once this vault's signature on it checks."""
+        checkpoint = parse_checkpoint(open_note(note, self.verifier))
+        if checkpoint.origin != self.origin:
+            raise CheckpointError(
+                f"the checkpoint is for log {checkpoint.origin!r}, not this vault's {self.origin!r}"
+            )
+        return checkpoint
+
+    def _origin_dir(self) -> Path | None:
+        if self.witness_dir is None:
+            return None
+        return self.witness_dir / re.sub(r"[^A-Za-z0-9._-]", "_", self.origin)
+
+    def _write_witness(self, size: int, note: str) -> None:
+        folder = self._origin_dir()
+        if folder is None:
+            return
+        target = folder / f"{size:020d}.checkpoint"
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            temporary = folder / f".{size}.{os.getpid()}.tmp"
+            temporary.write_text(note, encoding="utf-8")
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise WitnessError(
+                f"cannot write the checkpoint to the witness directory {folder}: "
+                f"{exc.strerror or exc}; nothing was published"
+            ) from None
+
+    def witness_notes(self) -> list[tuple[str, str]]:
+        """(file, note) of every checkpoint in the witness directory for this log."""
+        folder = self._origin_dir()
+        if folder is None or not folder.is_dir():
+            return []
+        out = []
+        for path in sorted(folder.glob("*.checkpoint")):
+            try:
+                out.append((str(path), path.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError):
+                out.append((str(path), ""))
+        return out
+
+    # ---- proofs ----------------------------------------------------------------------
+    def prove(self, index: int, tree_size: int | None = None) -> InclusionProof:
+        with self._reader.connect() as conn:
+            size, _ = audit_store.tree_state(conn)
+            tree_size = size if tree_size is None else tree_size
+            if tree_size > size:
+                raise ProofError(f"the tree has {size} entries, not {tree_size}")
+            if not 0 <= index < tree_size:
+                raise ProofError(
+                    f"entry {index} is not in the tree of size {tree_size} "
+                    f"(indexes 0…{tree_size - 1})" if tree_size else "the audit tree is empty"
+                )
+            nodes = TileNodes(conn)
+            path = merkle.inclusion_path(index, tree_size, nodes.node)
+            proof = InclusionProof(
+                index,
+                tree_size,
+                nodes.node(0, index),
+                tuple(path),
+                merkle.root_of(tree_size, nodes.node),
+            )
+            conn.rollback()
+        return proof
+
+    def prove_consistency(self, old_size: int, new_size: int) -> ConsistencyProof:
+        with self._reader.connect() as conn:
+            size, _ = audit_store.tree_state(conn)
+            if not 0 <= old_size <= new_size <= size:
+                raise ProofError(
+                    f"no consistency proof from size {old_size} to {new_size} "
+                    f"in a tree of {size} entries"
+                )
+            nodes = TileNodes(conn)
+            proof = ConsistencyProof(
+                old_size,
+                new_size,
+                merkle.root_of(old_size, nodes.node),
+                merkle.root_of(new_size, nodes.node),
+                tuple(merkle.consistency_path(old_size, new_size, nodes.node)),
+            )
+            conn.rollback()
+        return proof
+
+    # ---- reading ---------------------------------------------------------------------
+    def leaves(self) -> Iterator[tuple[int, bytes]]:
+        with self._reader.connect() as conn:
+            yield from audit_store.leaves(conn)
+            conn.rollback()
+
+    def entries(self, tag: bytes | None, subject: str | None) -> list[AuditEntry]:
+        """Entries with subject commitment ``tag`` (every entry for None), oldest first."""
+        with self._reader.connect() as conn:
+            rows = (
+                audit_store.all_entries(conn)
+                if tag is None
+                else audit_store.entries_with_tag(conn, tag)
+            )
+            conn.rollback()
+        return [parse_leaf(leaf, idx, subject) for idx, _, leaf in rows]
+
+    # ---- verification ----------------------------------------------------------------
+    def verify(self, extra: Sequence[tuple[str, str | bytes]] = ()) -> AuditReport:
+        """Recompute the tree from every leaf; check it against the stored tiles, size and
+        root, and against every checkpoint in the witness directory, the database and
+        ``extra`` (name, note): altered, removed, inserted or reordered entries show."""
+        report = AuditReport()
+        expected: dict[int, list[tuple[str, bytes]]] = {}
+        with self._reader.connect() as conn:
+            notes = [*self.witness_notes(), *extra]
+            notes += [(f"database checkpoint {s}", n) for s, n in audit_store.checkpoints(conn)]
+            for name, note in notes:
+                try:
+                    cp = self.read_checkpoint(note)
+                except CheckpointError as exc:
+                    report.problems.append(f"{name}: {exc}")
+                    continue
+                expected.setdefault(cp.size, []).append((name, cp.root))
+                report.checkpoints += 1
+            frontier = merkle.Frontier()
+            completed: list[tuple[int, int, bytes]] = []
+            recomputed: dict[int, bytearray] = {}
+            self._check_root(frontier, expected, report)
+            for idx, leaf in audit_store.leaves(conn):
+                if idx != frontier.size:
+                    report.problems.append(
+                        f"entries {frontier.size}–{idx - 1} are missing from the log (removed)"
+                    )
+                    break
+                completed.clear()
+                frontier.append(merkle.leaf_hash(leaf), completed)
+                for level, _, h in completed:
+                    if level % TILE_HEIGHT == 0:
+                        recomputed.setdefault(level // TILE_HEIGHT, bytearray()).extend(h)
+                if frontier.size in expected:
+                    self._check_root(frontier, expected, report)
+            report.entries = frontier.size
+            size, root = audit_store.tree_state(conn)
+            if size != frontier.size:
+                report.problems.append(
+                    f"the tree records {size} integrated entries but the log holds "
+                    f"{frontier.size}: entries were removed or inserted"
+                )
+            elif root is not None and root != frontier.root():
+                report.problems.append(
+                    "the tree's root does not match its entries: an entry was altered, "
+                    "inserted or reordered"
+                )
+            for cp_size, sources in sorted(expected.items()):
+                if cp_size > frontier.size:
+                    for name, _ in sources:
+                        report.problems.append(
+                            f"{name} commits to {cp_size} entries but the log holds only "
+                            f"{frontier.size}: entries were removed, or an older copy of the "
+                            "database was restored"
+                        )
+            self._check_tiles(conn, recomputed, report)
+            report.pending = audit_store.pending_count(conn)
+            conn.rollback()
+        return report
+
+    @staticmethod
+    def _check_root(
+        frontier: merkle.Frontier,
+        expected: Mapping[int, list[tuple[str, bytes]]],
+        report: AuditReport,
+    ) -> None:
+        root = frontier.root()
+        for name, want in expected.get(frontier.size, []):
+            if want != root:
+                report.problems.append(
+                    f"{name} (size {frontier.size}) does not match the log: an entry among "
+                    f"the first {frontier.size} was altered, removed, inserted or reordered"
+                )
+
+    @staticmethod
+    def _check_tiles(
+        conn: Connection, recomputed: Mapping[int, bytearray], report: AuditReport
+    ) -> None:
+        width = TILE_WIDTH * HASH_BYTES
+        for level, index, hashes in audit_store.all_tiles(conn):
+            want = bytes(recomputed.get(level, b"")[index * width : (index + 1) * width])
+            if hashes != want:
+                report.problems.append(
+                    f"audit tile {level}/{index} does not match the entries "
+                    "(proofs from it would not verify)"
+                )
+
+
+def verifier_from_text(text: str) -> NoteVerifier:
+    return NoteVerifier.parse(text)
+
+
+def decode_hash(text: str, what: str) -> bytes:
+    try:
+        raw = bytes.fromhex(text)
+    except (ValueError, TypeError):
+        raise ProofError(f"{what} is not a hex SHA-256 hash") from None
+    if len(raw) != 32:
+        raise ProofError(f"{what} is not 32 bytes")
+    return raw
+
+
+def encode_leaf(leaf: bytes) -> str:
+    return base64.b64encode(leaf).decode()
+
+
+def verify_proof_offline(public_key: str, checkpoint_note: str | bytes, proof: Mapping[str, Any]) -> str:
+    """Check an inclusion or consistency proof (the JSON of ``audit prove`` or
+    ``audit prove-consistency``) against a checkpoint signed by ``public_key``; no vault,
+    no database. Returns a one-line description; raises CheckpointError / ProofError."""
+    checkpoint = parse_checkpoint(open_note(checkpoint_note, NoteVerifier.parse(public_key)))
+    try:
+        if "inclusion_path" in proof:
+            index, size = int(proof["index"]), int(proof["tree_size"])
+            leaf = decode_hash(str(proof["leaf_hash"]), "leaf_hash")
+            path = [decode_hash(str(h), "an inclusion_path hash") for h in proof["inclusion_path"]]
+            if size != checkpoint.size:
+                raise ProofError(
+                    f"the proof is for a tree of {size} entries, the checkpoint for {checkpoint.size}"
+                )
+            if not merkle.verify_inclusion(index, size, leaf, path, checkpoint.root):
+                raise ProofError(f"entry {index} is NOT included in the checkpoint's tree")
+            return f"entry {index} is included in the signed tree of {size} entries"
+        if "consistency_path" in proof:
+            old, new = int(proof["old_size"]), int(proof["new_size"])
+            old_root = decode_hash(str(proof["old_root_hash"]), "old_root_hash")
+            path = [decode_hash(str(h), "a consistency_path hash") for h in proof["consistency_path"]]
+            if checkpoint.size != new:
+                raise ProofError(
+                    f"the proof ends at {new} entries, the checkpoint has {checkpoint.size}"
+                )
+            if not merkle.verify_consistency(old, new, old_root, checkpoint.root, path):
+                raise ProofError(f"the tree of {new} entries does NOT extend the tree of {old}")
+            return f"the signed tree of {new} entries is an append-only extension of {old}"
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProofError(f"the proof file is malformed: {exc}") from None
+    raise ProofError("the proof file has neither inclusion_path nor consistency_path")

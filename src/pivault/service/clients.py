@@ -18,7 +18,7 @@ from pivault.core.errors import InvalidArgumentError
 from pivault.crypto.tokens import new_secret, secret_digest
 from pivault.service.vault import Vault
 from pivault.store.engine import read_only
-from pivault.store.schema import api_clients
+from pivault.store.schema import actors, api_clients
 
 KEY_PREFIX = "pvk_"
 
@@ -44,6 +44,12 @@ class IssuedKey:
 def vault_engine(vault: Vault) -> Engine:
     """The vault's engine, for the HTTP service's own tables (never for personal values)."""
     return vault.engine
+
+
+#: A client with its purposes, which are its actor's: a client's purposes live in one table.
+_CLIENTS = select(
+    api_clients.c.name, api_clients.c.key_hint, api_clients.c.created_at, actors.c.purposes
+).join(actors, actors.c.name == api_clients.c.name)
 
 
 class ApiClients:
@@ -77,7 +83,6 @@ class ApiClients:
                     name=name,
                     key_digest=secret_digest(key),
                     key_hint=client.key_hint,
-                    purposes=json.dumps(wanted),
                     created_at=client.created_at,
                 )
             )
@@ -85,13 +90,13 @@ class ApiClients:
 
     def get(self, name: str) -> ApiClient | None:
         with self._reader.connect() as conn:
-            row = conn.execute(select(api_clients).where(api_clients.c.name == name)).first()
+            row = conn.execute(_CLIENTS.where(api_clients.c.name == name)).first()
             conn.rollback()
         return None if row is None else _client(row)
 
     def list(self) -> list[ApiClient]:
         with self._reader.connect() as conn:
-            rows = conn.execute(select(api_clients).order_by(api_clients.c.name)).all()
+            rows = conn.execute(_CLIENTS.order_by(api_clients.c.name)).all()
             conn.rollback()
         return [_client(r) for r in rows]
 
@@ -101,7 +106,7 @@ class ApiClients:
             return None
         with self._reader.connect() as conn:
             row = conn.execute(
-                select(api_clients).where(api_clients.c.key_digest == secret_digest(key))
+                _CLIENTS.where(api_clients.c.key_digest == secret_digest(key))
             ).first()
             conn.rollback()
         return None if row is None else _client(row)

@@ -1,8 +1,8 @@
 """The vault's keys: unwrap them with the master key, create them once, rotate the master key.
 
-Vault-wide keys (blind index, audit chain, pseudonyms) are random and independent
-of the master key, so rotating the master key only re-wraps them: lookups,
-pseudonyms and the audit chain stay valid.
+Vault-wide keys (blind index, pseudonyms, sessions, the audit log's signing key)
+are random and independent of the master key, so rotating the master key only
+re-wraps them: lookups, pseudonyms and checkpoints stay valid.
 """
 
 from __future__ import annotations
@@ -18,15 +18,20 @@ from pivault.store.engine import SETUP_LOCK
 from pivault.store.schema import subjects, vault_keys, vault_meta
 
 #: ``session`` signs privacy-center links and cookies; every server worker shares it.
-VAULT_KEY_NAMES = ("blind_index", "audit", "pseudonym", "session")
+#: ``audit_signing`` is the Ed25519 private key of the audit log's checkpoints;
+#: ``audit_subject`` commits to subjects the vault holds no data key for.
+VAULT_KEY_NAMES = ("blind_index", "pseudonym", "session", "audit_signing", "audit_subject")
 
 
 @dataclass(frozen=True)
 class VaultKeys:
     blind_index: bytes
-    audit: bytes
     pseudonym: bytes
     session: bytes
+    audit_signing: bytes
+    audit_subject: bytes
+    #: A random id of this vault, in its audit log's origin line.
+    vault_id: str
 
     def __repr__(self) -> str:  # never show key material
         return "VaultKeys(<hidden>)"
@@ -46,6 +51,9 @@ def open_or_create(conn: Connection, master: MasterKey, created_at: str) -> Vaul
                 {"name": "created_at", "value": created_at},
             ],
         )
+    if "vault_id" not in meta:
+        meta["vault_id"] = new_key()[:8].hex()
+        conn.execute(vault_meta.insert().values(name="vault_id", value=meta["vault_id"]))
     elif stored_id != master.key_id:
         raise MasterKeyError(
             f"this master key (id {master.key_id}) is not the vault's (id {stored_id}); "
@@ -57,7 +65,7 @@ def open_or_create(conn: Connection, master: MasterKey, created_at: str) -> Vaul
             wrapped[name] = master.wrap(new_key(), "vault", name)
             conn.execute(vault_keys.insert().values(name=name, wrapped=wrapped[name]))
     keys = {name: master.unwrap(bytes(wrapped[name]), "vault", name) for name in VAULT_KEY_NAMES}
-    return VaultKeys(**keys)
+    return VaultKeys(**keys, vault_id=meta["vault_id"])
 
 
 def rewrap_all(conn: Connection, old: MasterKey, new: MasterKey) -> int:

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 
+from pivault.core.audit_entry import AuditAction
 from pivault.crypto.tokens import (
     new_secret,
     secret_digest,
@@ -97,7 +98,7 @@ class PrivacyLinks:
                 )
             )
             self._vault.record_audit(
-                conn, created_by, "center.link", subject, {"expires_at": expires}
+                conn, created_by, AuditAction.CENTER_LINK, subject, {"expires_at": expires}
             )
         signature = sign(self._link_key, _LINK_VERSION, link_id)
         return IssuedLink(f"{_LINK_VERSION}.{link_id}.{signature}", expires)
@@ -141,7 +142,7 @@ class PrivacyLinks:
                     expires_at=self._later(SESSION_TTL),
                 )
             )
-            self._vault.record_audit(conn, CENTER_ACTOR, "center.open", row.subject, {})
+            self._vault.record_audit(conn, CENTER_ACTOR, AuditAction.CENTER_OPEN, row.subject, {})
         return LinkOutcome(session, None, row.subject)
 
     # ---- sessions -----------------------------------------------------------

@@ -18,11 +18,12 @@ from pivault.core.errors import UnknownCategoryError, UnknownSubjectError, Value
 from pivault.core.values import decode, validate
 from pivault.crypto.envelope import open_value
 from pivault.crypto.master_key import MasterKey
-from pivault.service import audit, keyring
-from pivault.service.audit import AuditEntry, AuditReport
+from pivault.core.audit_entry import AuditAction, AuditEntry
+from pivault.service import keyring
+from pivault.service.audit import AuditReport
 from pivault.service.minimise import apply_transform
 from pivault.service.vault_base import SELF, VaultBase, iso
-from pivault.store.schema import audit_log, consent_events, pi_values, subjects
+from pivault.store.schema import consent_events, pi_values, subjects
 
 
 def _json_safe(value: Any) -> Any:
@@ -37,7 +38,7 @@ class RightsMixin(VaultBase):
     def export(self, subject: str, *, actor: str = SELF) -> dict[str, Any]:
         """Everything held about ``subject``, machine-readable (PIPL Art. 45)."""
         policy = self.policy
-        with self._write() as conn:
+        with self._write(subject) as conn:
             person = self._person(conn, subject)
             rows = conn.execute(
                 select(pi_values)
@@ -75,15 +76,10 @@ class RightsMixin(VaultBase):
                         "retention": cat.retention.iso if cat.retention else None,
                     }
                 )
-            history = [
-                audit.to_entry(r).as_dict()
-                for r in conn.execute(
-                    select(audit_log)
-                    .where(audit_log.c.subject == subject)
-                    .order_by(audit_log.c.seq)
-                ).all()
-            ]
-            self._audit(conn, actor, "export", subject, {"categories": len(items)})
+            history = [e.as_dict() for e in self.audit.entries(person.audit_tag, subject)]
+            self._audit(
+                conn, actor, AuditAction.EXPORT, subject, {"categories": len(items)}, person=person
+            )
         return {
             "format": "pivault-export-v1",
             "subject": subject,
@@ -112,7 +108,7 @@ class RightsMixin(VaultBase):
         if cat is None or cat.value_type is None:
             raise UnknownCategoryError(category, [c.key for c in self.policy.leaves()])
         canonical = validate(cat, value, from_text=from_text)
-        with self._write() as conn:
+        with self._write(subject) as conn:
             person = self._person(conn, subject)
             row = conn.execute(
                 select(pi_values.c.feature).where(
@@ -128,7 +124,9 @@ class RightsMixin(VaultBase):
             now = self._now()
             sealed = self._sealed_row(person, row.feature, actor, category, stored[0][1], now)
             self._statements.write(conn, values=[sealed])
-            self._audit(conn, actor, "correct", subject, {"category": category})
+            self._audit(
+                conn, actor, AuditAction.CORRECT, subject, {"category": category}, person=person
+            )
 
     def delete_categories(
         self, subject: str, categories: Iterable[str], *, actor: str = SELF
@@ -139,8 +137,8 @@ class RightsMixin(VaultBase):
             if key not in self.policy.categories:
                 raise UnknownCategoryError(key, self.policy.categories)
             leaves.extend(self.policy.leaf_keys_under(key))
-        with self._write() as conn:
-            self._person(conn, subject)
+        with self._write(subject) as conn:
+            person = self._person(conn, subject)
             deleted = list(
                 conn.execute(
                     delete(pi_values)
@@ -148,14 +146,21 @@ class RightsMixin(VaultBase):
                     .returning(pi_values.c.category)
                 ).scalars()
             )
-            self._audit(conn, actor, "delete", subject, {"categories": sorted(deleted)})
+            self._audit(
+                conn,
+                actor,
+                AuditAction.DELETE,
+                subject,
+                {"categories": sorted(deleted)},
+                person=person,
+            )
         self._flush_deleted_pages()
         return sorted(deleted)
 
     def erase(self, subject: str, *, actor: str = SELF) -> int:
         """Cancel the account: destroy the data key, delete the rows, keep a tombstone."""
-        with self._write() as conn:
-            self._person(conn, subject)
+        with self._write(subject) as conn:
+            person = self._person(conn, subject)
             count = conn.execute(delete(pi_values).where(pi_values.c.subject == subject)).rowcount
             conn.execute(delete(consent_events).where(consent_events.c.subject == subject))
             conn.execute(
@@ -163,7 +168,11 @@ class RightsMixin(VaultBase):
                 .where(subjects.c.subject == subject)
                 .values(wrapped_key=None, consents="{}", erased_at=self._now())
             )
-            self._audit(conn, actor, "erase", subject, {"values_destroyed": count})
+            # Committed under the person's key, which this transaction destroys: from now on
+            # nobody can tell which entries of the log were theirs.
+            self._audit(
+                conn, actor, AuditAction.ERASE, subject, {"values_destroyed": count}, person=person
+            )
         self._flush_deleted_pages()
         return int(count)
 
@@ -193,7 +202,11 @@ class RightsMixin(VaultBase):
                 if n:
                     purged[cat.key] = int(n)
             self._audit(
-                conn, "retention", "retention.purge", None, {"purged": purged, "at": iso(at)}
+                conn,
+                "retention",
+                AuditAction.RETENTION_PURGE,
+                None,
+                {"purged": purged, "at": iso(at)},
             )
         self._flush_deleted_pages()
         return purged
@@ -205,7 +218,7 @@ class RightsMixin(VaultBase):
             self._audit(
                 conn,
                 actor,
-                "keys.rotate",
+                AuditAction.KEYS_ROTATE,
                 None,
                 {
                     "old_key_id": self._master.key_id,
@@ -217,27 +230,20 @@ class RightsMixin(VaultBase):
         return count
 
     def verify_audit(self) -> AuditReport:
-        """Recompute the audit chain; any altered, removed or reordered entry is reported."""
-        with self._reader.connect() as conn:
-            rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
-            conn.rollback()
-        return audit.verify_chain(rows, self._keys.audit)
+        """Integrate pending entries (this process acts as the sequencer), then recompute
+        the Merkle log and check it against every published checkpoint."""
+        self.audit.integrate()
+        return self.audit.verify()
 
     def audit_log(
         self, subject: str | None = None, *, limit: int | None = None
     ) -> list[AuditEntry]:
-        """Audit entries, oldest first; only ``subject``'s when given."""
-        query = select(audit_log).order_by(audit_log.c.seq)
-        if subject is not None:
-            query = query.where(audit_log.c.subject == subject)
-        with self._reader.connect() as conn:
-            if subject is not None:
-                exists = conn.execute(
-                    select(subjects.c.subject).where(subjects.c.subject == subject)
-                ).first()
-                if exists is None:
-                    raise UnknownSubjectError(subject)
-            rows = conn.execute(query).all()
-            conn.rollback()
-        entries = [audit.to_entry(r) for r in rows]
+        """Audit entries, oldest first; only ``subject``'s own when given."""
+        if subject is None:
+            entries = self.audit.entries(None, None)
+        else:
+            with self._reader.connect() as conn:
+                person = self._person(conn, subject)
+                conn.rollback()
+            entries = self.audit.entries(person.audit_tag, subject)
         return entries[-limit:] if limit else entries

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from pivault.core.audit_entry import AuditAction
 from pivault.core.decide import (
     Decision,
     Reason,
@@ -22,9 +23,11 @@ from pivault.core.decide import (
     feature_missing_consents,
 )
 from pivault.core.errors import (
+    AccessDeniedError,
     CollectionRefusedError,
     ConsentRequiredError,
     InvalidArgumentError,
+    PivaultError,
     UndeclaredFieldError,
     UnknownCategoryError,
     UnknownConsentItemError,
@@ -71,7 +74,9 @@ class Vault(RightsMixin):
                     name=name, purposes=json.dumps(wanted), created_at=self._now()
                 )
             )
-            self._audit(conn, "admin", "actor.register", None, {"actor": name, "purposes": wanted})
+            self._audit(
+                conn, "admin", AuditAction.ACTOR_REGISTER, None, {"actor": name, "purposes": wanted}
+            )
         return Actor(name, frozenset(wanted))
 
     def actors(self) -> list[Actor]:
@@ -92,7 +97,25 @@ class Vault(RightsMixin):
         actor: str,
         from_text: bool = False,
     ) -> CollectReceipt:
-        """Store ``values`` for ``subject`` through ``feature``, or refuse the whole call."""
+        """Store ``values`` for ``subject`` through ``feature``, or refuse the whole call.
+
+        A refusal is in the audit log too (which feature, which error; never a value)."""
+        try:
+            return self._collect(subject, feature, values, actor=actor, from_text=from_text)
+        except PivaultError as exc:
+            detail = {"feature": feature, "categories": sorted(map(str, values))[:50]}
+            self._refused(actor, AuditAction.COLLECT, subject, detail, exc)
+            raise
+
+    def _collect(
+        self,
+        subject: str,
+        feature: str,
+        values: Mapping[str, Any],
+        *,
+        actor: str,
+        from_text: bool,
+    ) -> CollectReceipt:
         policy = self.policy
         if feature not in policy.features:
             raise UnknownFeatureError(feature, policy.features)
@@ -138,18 +161,17 @@ class Vault(RightsMixin):
                         applied[out_key] = note
                     rows.append(self._sealed_row(person, feature, actor, out_key, out_value, now))
             stored = sorted(r["category"] for r in rows)
-            entry = self._audit_entry(
+            entry = self._audit_row(
                 actor,
-                "collect",
-                subject,
+                AuditAction.COLLECT,
                 {"feature": feature, "categories": stored, "transforms": applied},
-                ctx.head,
-                now,
+                tag=person.audit_tag,
+                at=now,
             )
             self._statements.write(
                 conn, new_subject=new_subject, values=rows, audit_entry=entry, commit=True
             )
-        return CollectReceipt(subject, feature, tuple(stored), applied, entry["seq"])
+        return CollectReceipt(subject, feature, tuple(stored), applied)
 
     def _require_consent(
         self, purposes: tuple[str, ...], category: str, granted: frozenset[str]
@@ -170,13 +192,27 @@ class Vault(RightsMixin):
     def read(
         self, subject: str, categories: Iterable[str], *, purpose: str, actor: str
     ) -> ReadResult:
-        """Values the actor may use for ``purpose``; a reasoned denial for the rest."""
+        """Values the actor may use for ``purpose``; a reasoned denial for the rest.
+
+        Denials are in the read's audit entry; a refused read (unknown subject, actor,
+        purpose or category) gets an entry of its own."""
+        categories = list(categories)
+        try:
+            return self._read(subject, categories, purpose=purpose, actor=actor)
+        except PivaultError as exc:
+            detail = {"purpose": purpose, "categories": [str(c) for c in categories][:50]}
+            self._refused(actor, AuditAction.READ, subject, detail, exc)
+            raise
+
+    def _read(
+        self, subject: str, categories: Iterable[str], *, purpose: str, actor: str
+    ) -> ReadResult:
         wanted = self._expand(categories)
         if purpose not in self.policy.purposes:
             raise UnknownPurposeError(purpose, self.policy.purposes)
         result = ReadResult(subject, purpose)
         with transaction(self._engine) as conn:
-            ctx = self._load(conn, subject, actor, wanted)
+            ctx = self._load(conn, subject, actor, wanted, lock=False)
             if ctx.person is None:
                 raise UnknownSubjectError(subject)
             person = ctx.person
@@ -205,7 +241,7 @@ class Vault(RightsMixin):
                 "not_collected": result.missing,
                 "denied": {c: d.reason.value for c, d in sorted(result.denied.items())},
             }
-            entry = self._audit_entry(actor, "read", subject, detail, ctx.head, self._now())
+            entry = self._audit_row(actor, AuditAction.READ, detail, tag=person.audit_tag)
             self._statements.write(conn, audit_entry=entry, commit=True)
         return result
 
@@ -220,13 +256,30 @@ class Vault(RightsMixin):
         return out
 
     def decide(self, subject: str, category: str, purpose: str, actor: str) -> Decision:
-        """One decision for one person, without reading or auditing any value."""
-        with self._reader.connect() as conn:
-            ctx = self._load(conn, subject, actor, lock=False)
-        if ctx.person is None:
-            raise UnknownSubjectError(subject)
-        granted = self._granted(ctx.person)
-        return self.decider.decide(category, purpose, ctx.actor.purposes, granted)
+        """One decision for one person, reading no value. A denial (and a refusal) is
+        audited; an allowed decision is not, as nothing was used."""
+        detail = {"category": category, "purpose": purpose}
+        try:
+            with self._reader.connect() as conn:
+                ctx = self._load(conn, subject, actor, lock=False)
+            if ctx.person is None:
+                raise UnknownSubjectError(subject)
+            granted = self._granted(ctx.person)
+            decision = self.decider.decide(category, purpose, ctx.actor.purposes, granted)
+        except PivaultError as exc:
+            self._refused(actor, AuditAction.DECIDE, subject, detail, exc)
+            raise
+        if not decision.allowed:
+            with self._engine.begin() as conn:
+                self._audit(
+                    conn,
+                    actor,
+                    AuditAction.DECIDE,
+                    subject,
+                    {**detail, "denied": decision.reason.value},
+                    person=ctx.person,
+                )
+        return decision
 
     # ---- find ---------------------------------------------------------------
     def find(self, category: str, value: Any, *, actor: str, purpose: str = "service") -> list[str]:
@@ -242,7 +295,8 @@ class Vault(RightsMixin):
         token = blind_index(
             self._keys.blind_index, category, lookup_form(cat.value_type.name, canonical)
         )
-        with self._write() as conn:
+        detail = {"category": category, "purpose": purpose}
+        with self._engine.begin() as conn:
             caller = self._actor(conn, actor)
             if purpose not in caller.purposes or purpose not in self.policy.allowed[category]:
                 reason = (
@@ -251,30 +305,25 @@ class Vault(RightsMixin):
                     else Reason.NOT_PERMITTED_BY_POLICY
                 )
                 self._audit(
-                    conn,
-                    actor,
-                    "find",
-                    None,
-                    {"category": category, "purpose": purpose, "denied": reason.value},
+                    conn, actor, AuditAction.FIND, None, {**detail, "denied": reason.value}
                 )
-                raise CollectionRefusedError(
+                denied = AccessDeniedError(
+                    reason.value,
                     f"actor {actor!r} may not look up {category!r} for purpose {purpose!r} "
-                    f"({reason.value})"
+                    f"({reason.value})",
                 )
-            found = list(
-                conn.execute(
-                    select(pi_values.c.subject).where(
-                        pi_values.c.category == category, pi_values.c.blind_index == token
-                    )
-                ).scalars()
-            )
-            self._audit(
-                conn,
-                actor,
-                "find",
-                None,
-                {"category": category, "purpose": purpose, "matches": len(found)},
-            )
+            else:
+                denied = None
+                found = list(
+                    conn.execute(
+                        select(pi_values.c.subject).where(
+                            pi_values.c.category == category, pi_values.c.blind_index == token
+                        )
+                    ).scalars()
+                )
+                self._audit(conn, actor, AuditAction.FIND, None, {**detail, "matches": len(found)})
+        if denied is not None:  # raised after the commit, so its audit entry stays
+            raise denied
         return found
 
     # ---- consent ------------------------------------------------------------
@@ -295,10 +344,13 @@ class Vault(RightsMixin):
         actor: str = SELF,
     ) -> ConsentState:
         items = self.policy.consent_items()
+        action = AuditAction.CONSENT_GRANT if granted else AuditAction.CONSENT_WITHDRAW
         if item not in items:
-            raise UnknownConsentItemError(item, items)
+            error = UnknownConsentItemError(item, items)
+            self._refused(actor, action, subject, {"item": item[:128]}, error)
+            raise error
         now = self._now()
-        with self._write() as conn:
+        with self._write(subject) as conn:
             person = self._person(conn, subject, create=True)
             person.consents[item] = [granted, now, self.policy.version]
             conn.execute(
@@ -320,9 +372,10 @@ class Vault(RightsMixin):
             self._audit(
                 conn,
                 actor,
-                "consent.grant" if granted else "consent.withdraw",
+                action,
                 subject,
                 {"item": item, "channel": channel, "policy_version": self.policy.version},
+                person=person,
             )
         return ConsentState(item, items[item], granted, True, now, self.policy.version)
 

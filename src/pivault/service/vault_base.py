@@ -4,31 +4,41 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, text
 
+from pivault.core.audit_entry import AuditAction
 from pivault.core.decide import Decider, Decision, effective_consents
 from pivault.core.errors import (
     InvalidArgumentError,
+    PivaultError,
     SubjectErasedError,
     UnknownActorError,
     UnknownSubjectError,
 )
 from pivault.core.model import Policy
 from pivault.core.values import encode, lookup_form
-from pivault.crypto.envelope import blind_index, seal_value
+from pivault.crypto.envelope import (
+    audit_subject_key,
+    blind_index,
+    seal_value,
+    subject_commitment,
+)
 from pivault.crypto.master_key import MasterKey
 from pivault.crypto.primitives import new_key
-from pivault.service import audit, keyring
+from pivault.crypto.signed_note import NoteSigner
+from pivault.service import keyring
+from pivault.service.audit import AuditLog, default_witness_dir
 from pivault.service.policy_files import load_policy
 from pivault.store.driver import DriverConnection
-from pivault.store.engine import create_store_engine, migrate, read_only
-from pivault.store.schema import actors, consent_events, subjects
+from pivault.store.engine import WRITE_LOCK, create_store_engine, migrate, read_only
+from pivault.store.schema import actors, audit_log, consent_events, subjects
 from pivault.store.statements import Statements
 
 Clock = Callable[[], datetime]
@@ -58,7 +68,6 @@ class CollectReceipt:
     feature: str
     stored: tuple[str, ...]
     transforms: Mapping[str, str]
-    audit_seq: int
 
 
 @dataclass
@@ -93,7 +102,6 @@ class FeatureStatus:
 class _Context:
     actor: Actor
     person: _Person | None
-    head: tuple[int, bytes]
     ciphertexts: list[Any]
 
 
@@ -102,6 +110,11 @@ class _Person:
     subject: str
     data_key: bytes
     consents: dict[str, list[Any]]
+
+    @property
+    def audit_tag(self) -> bytes:
+        """This person's subject commitment in the audit log (dies with the data key)."""
+        return subject_commitment(audit_subject_key(self.data_key), self.subject)
 
 
 class VaultBase:
@@ -114,7 +127,10 @@ class VaultBase:
         master_key: MasterKey,
         policy: Policy | None = None,
         clock: Clock = system_clock,
+        witness_dir: Path | str | None = "default",
     ) -> None:
+        """``witness_dir``: where checkpoints are published outside the database
+        (``"default"``: :func:`~pivault.service.audit.default_witness_dir`; None: nowhere)."""
         self.url = url
         self.policy = policy if policy is not None else load_policy()
         self.decider = Decider(self.policy)
@@ -124,12 +140,20 @@ class VaultBase:
         self._reader = read_only(self._engine)
         self._statements = Statements(self._engine.dialect)
         try:
-            migrate(self._engine, url)
+            migrate(self._engine, url, master_key)
             with self._engine.begin() as conn:
                 self._keys = keyring.open_or_create(conn, master_key, self._now())
         except BaseException:
             self._engine.dispose()
             raise
+        witness = default_witness_dir() if witness_dir == "default" else witness_dir
+        self.audit = AuditLog(
+            self._engine,
+            self._reader,
+            signer=NoteSigner(f"pivault.audit/{self._keys.vault_id}", self._keys.audit_signing),
+            witness_dir=Path(witness) if witness is not None else None,
+            now=self._now,
+        )
 
     def close(self) -> None:
         self._engine.dispose()
@@ -166,62 +190,83 @@ class VaultBase:
         self,
         conn: Connection,
         actor: str,
-        action: str,
+        action: AuditAction,
         subject: str | None,
         detail: Mapping[str, Any],
-    ) -> int:
+    ) -> None:
         """Append an audit entry inside ``conn``'s transaction (no personal values)."""
-        return self._audit(conn, actor, action, subject, detail)
+        self._audit(conn, actor, action, subject, detail)
+
+    def _tag(self, conn: Connection | None, subject: str | None) -> bytes | None:
+        """``subject``'s commitment: under their data key when the vault holds one."""
+        if subject is None:
+            return None
+        if conn is not None:
+            row = conn.execute(
+                select(subjects.c.wrapped_key).where(subjects.c.subject == subject)
+            ).first()
+            if row is not None and row.wrapped_key is not None:
+                key = self._master.unwrap(bytes(row.wrapped_key), "subject", subject)
+                return _Person(subject, key, {}).audit_tag
+        return subject_commitment(self._keys.audit_subject, subject)
+
+    def _audit_row(
+        self,
+        actor: str,
+        action: AuditAction,
+        detail: Mapping[str, Any],
+        *,
+        tag: bytes | None,
+        at: str | None = None,
+    ) -> dict[str, Any]:
+        return self.audit.row(
+            at=at or self._now(), actor=actor, action=action, tag=tag, detail=detail
+        )
 
     def _audit(
         self,
-        conn: Connection | DriverConnection,
+        conn: Connection,
         actor: str,
-        action: str,
+        action: AuditAction,
         subject: str | None,
         detail: Mapping[str, Any],
-    ) -> int:
-        """Append one entry inside ``conn``'s transaction; returns its sequence number.
+        *,
+        person: _Person | None = None,
+    ) -> None:
+        """Append one entry inside ``conn``'s transaction (the sequencer orders it later)."""
+        tag = person.audit_tag if person is not None else self._tag(conn, subject)
+        self._statements.write(conn, audit_entry=self._audit_row(actor, action, detail, tag=tag))
 
-        Reads the head under the write lock (taken here if the transaction has not yet),
-        so the chain has one writer at a time.
-        """
-        head = self._statements.audit_head(conn) or (0, audit.GENESIS)
-        row = self._audit_entry(actor, action, subject, detail, head, self._now())
-        self._statements.write(conn, audit_entry=row)
-        return int(row["seq"])
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """A transaction holding the write lock from its first statement.
-
-        Every writer reads people and the audit head only under the lock (SQLite's BEGIN
-        IMMEDIATE; an advisory lock on PostgreSQL), so concurrent writers never interleave:
-        no lost consent update, no person created twice, one linear audit chain.
-        """
-        with self._engine.begin() as conn:
-            self._statements.lock(conn)
-            yield conn
-
-    def _audit_entry(
+    def _refused(
         self,
         actor: str,
-        action: str,
+        action: AuditAction,
         subject: str | None,
         detail: Mapping[str, Any],
-        head: tuple[int, bytes],
-        at: str,
-    ) -> dict[str, Any]:
-        """The audit row following ``head`` (read under the write lock), for a batched write."""
-        return audit.entry(
-            self._keys.audit,
-            head,
-            at=at,
-            actor=actor,
-            action=action,
-            subject=subject,
-            detail=detail,
-        )
+        error: PivaultError,
+    ) -> None:
+        """Record a refused or denied operation in a transaction of its own, so the entry
+        stays even though the operation's own transaction rolled back."""
+        with self._engine.begin() as conn:
+            tag = self._tag(conn, subject)
+            entry = self._audit_row(actor, action, {**detail, "refused": error.code}, tag=tag)
+            conn.execute(audit_log.insert(), entry)
+
+    @contextmanager
+    def _write(self, subject: str | None = None) -> Iterator[Connection]:
+        """A transaction holding the write lock from its first statement.
+
+        SQLite: the writer lock (every writer, one at a time). PostgreSQL: ``subject``'s
+        lock, or for a vault-wide write (no subject) the write lock exclusive, so no two
+        writers of one person interleave (no lost consent update, no person created twice)
+        and key rotation sees no writer at all. The audit log needs no lock.
+        """
+        with self._engine.begin() as conn:
+            if subject is not None:
+                self._statements.lock(conn, subject)
+            elif conn.dialect.name == "postgresql":
+                conn.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+            yield conn
 
     def _load(
         self,
@@ -232,10 +277,9 @@ class VaultBase:
         *,
         lock: bool = True,
     ) -> _Context:
-        """Caller, person, audit head and the requested ciphertexts in ONE round trip.
+        """Caller, person and the requested ciphertexts in ONE round trip.
 
-        Takes the write lock first (unless ``lock`` is False, for a read-only use), so the
-        head it reads stays the head until commit.
+        Takes the person's write lock first unless ``lock`` is False (a read).
         Unknown actor: :class:`UnknownActorError`. Unknown subject: ``person`` is None.
         """
         rows = self._statements.load(conn, subject, actor, categories, lock=lock)
@@ -256,7 +300,6 @@ class VaultBase:
         return _Context(
             Actor(actor, frozenset(json.loads(first.ap))),
             person,
-            audit.head_of(first.head_seq, first.head_digest),
             [r for r in rows if r.category is not None],
         )
 

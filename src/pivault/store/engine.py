@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from pivault.core.errors import StoreError
+from pivault.crypto.master_key import MasterKey
 
 try:
     import fcntl
@@ -19,9 +20,14 @@ except ImportError:  # Windows: no flock; SQLite's own busy handler orders the w
     fcntl = None  # type: ignore[assignment]
 
 #: The newest migration; a test checks it is Alembic's head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 SETUP_LOCK = 7_460_001  # PostgreSQL advisory lock id serialising migrations and key setup
-AUDIT_LOCK = 7_460_002  # PostgreSQL advisory lock id serialising audit appends
+#: PostgreSQL advisory lock ids. Writers that touch one person hold WRITE_LOCK shared and
+#: (PERSON_LOCK, hashtext(subject)) exclusive; vault-wide writers (key rotation, retention)
+#: hold WRITE_LOCK exclusive. Audit entries need no lock: the sequencer orders them.
+WRITE_LOCK = 7_460_002
+PERSON_LOCK = 7_460_003
+SEQUENCER_LOCK = 7_460_004  # tried, not waited for: one sequencer at a time
 #: Execution option of :func:`read_only` engines.
 _READ_ONLY = "pivault_read_only"
 
@@ -155,8 +161,11 @@ def _sqlite_setup(engine: Engine, writer_lock: str | None) -> None:
             os.close(fd)  # also releases a lock still held
 
 
-def migrate(engine: Engine, url_for_messages: str) -> None:
-    """Bring the schema to :data:`HEAD_REVISION` (Alembic), safely from several processes."""
+def migrate(engine: Engine, url_for_messages: str, master_key: MasterKey | None = None) -> None:
+    """Bring the schema to :data:`HEAD_REVISION` (Alembic), safely from several processes.
+
+    ``master_key``: for migrations that re-key what they move (0004 verifies the old audit
+    chain and commits subjects under their data keys)."""
     try:
         if _current_revision(engine) == HEAD_REVISION:
             return
@@ -170,6 +179,7 @@ def migrate(engine: Engine, url_for_messages: str) -> None:
             if engine.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SETUP_LOCK})
             cfg.attributes["connection"] = conn
+            cfg.attributes["master_key"] = master_key
             command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:
         raise StoreError(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -95,36 +96,73 @@ actors = Table(
     Column("created_at", TIME, nullable=False),
 )
 
-#: Append-only, hash-chained audit log. Entries never hold a personal value.
+#: The audit log (migration 0004): one row per entry, written by the operation it records
+#: in that operation's transaction. ``idx`` is NULL until the sequencer integrates the
+#: entry into the Merkle tree; then it is the entry's place, 0, 1, 2… without a gap.
+#: ``leaf`` is the entry's exact bytes; ``subject_tag`` its subject commitment, for
+#: finding a person's own entries. No column holds a personal value or a subject id.
 audit_log = Table(
     "audit_log",
     metadata,
     # On SQLite, INTEGER PRIMARY KEY is the rowid: one B-tree, not a table plus an index.
     Column(
-        "seq",
+        "id",
         BigInteger().with_variant(Integer, "sqlite"),
         primary_key=True,
-        autoincrement=False,
+        autoincrement=True,
     ),
-    Column("at", TIME, nullable=False),
-    Column("actor", String(64), nullable=False),
-    Column("action", String(32), nullable=False),
-    Column("subject", String(128), nullable=True, index=True),
-    Column("detail", Text, nullable=False),
-    Column("digest", LargeBinary, nullable=False),
+    Column("idx", BigInteger, nullable=True, unique=True),
+    Column("subject_tag", LargeBinary, nullable=True),
+    Column("leaf", LargeBinary, nullable=False),
+    Index("ix_audit_log_subject_tag", "subject_tag"),
+    Index(
+        "ix_audit_log_pending",
+        "id",
+        sqlite_where=text("idx IS NULL"),
+        postgresql_where=text("idx IS NULL"),
+    ),
+)
+
+#: The Merkle tree's perfect subtrees in tiles of up to 256 hashes (c2sp.org/tlog-tiles'
+#: layout): tile (level L, index i) holds the hashes of the nodes at height 8·L numbered
+#: 256·i … 256·i + 255, concatenated. The last tile of a level may be partial.
+audit_tiles = Table(
+    "audit_tiles",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hashes", LargeBinary, nullable=False),
+)
+
+#: The integrated tree: one row (``name`` = 'log'), its size and root hash.
+audit_tree = Table(
+    "audit_tree",
+    metadata,
+    Column("name", String(16), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("root", LargeBinary, nullable=False),
+    Column("integrated_at", TIME, nullable=False),
+)
+
+#: Every signed checkpoint the vault published (a copy also goes to the witness directory).
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("note", Text, nullable=False),
+    Column("published_at", TIME, nullable=False),
 )
 
 # ---- the HTTP service (migration 0002) -----------------------------------------
 
 #: Service identities of the HTTP API. Only the SHA-256 digest of each API key is kept;
-#: every client is also a vault actor with the same purposes.
+#: every client is also a vault actor: its purposes are the actor's (one table holds them).
 api_clients = Table(
     "api_clients",
     metadata,
     Column("name", String(64), primary_key=True),
     Column("key_digest", LargeBinary, nullable=False),
     Column("key_hint", String(16), nullable=False),
-    Column("purposes", Text, nullable=False),
     Column("created_at", TIME, nullable=False),
     Index("ix_api_clients_key_digest", "key_digest", unique=True),
 )

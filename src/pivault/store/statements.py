@@ -1,8 +1,8 @@
 """The vault's per-request statements, compiled once per store and run on the driver.
 
-Collect and read are one "load" (the caller's purposes, the person, the audit
-head and any ciphertexts, in one row set) and one "write" (a new person, values,
-the audit entry). On PostgreSQL each of the two is one round trip: the write lock
+Collect and read are one "load" (the caller's purposes, the person and any
+ciphertexts, in one row set) and one "write" (a new person, values, the audit
+entry). On PostgreSQL each of the two is one round trip: the person's write lock
 and the load travel together, and so do the writes (see :mod:`pivault.store.driver`).
 """
 
@@ -24,7 +24,7 @@ from pivault.store.driver import (
     driver_dialect,
     run,
 )
-from pivault.store.engine import AUDIT_LOCK
+from pivault.store.engine import PERSON_LOCK, WRITE_LOCK
 from pivault.store.schema import actors, audit_log, pi_values, subjects
 
 _VALUE_COLUMNS = (
@@ -42,8 +42,6 @@ class Loaded(NamedTuple):
     """One row of a load: the header repeats on every row; one row per ciphertext."""
 
     ap: str | None  # the actor's purposes (JSON), None for an unknown actor
-    head_seq: int | None
-    head_digest: bytes | None
     wk: bytes | None  # the person's wrapped data key; None: erased or unknown
     consents: str | None  # None: unknown person
     erased_at: str | None
@@ -59,17 +57,20 @@ class Statements:
         dialect = driver_dialect(dialect)
         self._dialect = dialect
         insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
-        #: Serialises writers on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
+        #: Serialises writers of one person on PostgreSQL (SQLite's writer lock already
+        #: serialises every writer); readers take no lock at all.
         self._lock = (
-            compile_statement(text(f"SELECT pg_advisory_xact_lock({AUDIT_LOCK})"), dialect)
+            compile_statement(
+                text(
+                    f"SELECT pg_advisory_xact_lock_shared({WRITE_LOCK}), "
+                    f"pg_advisory_xact_lock({PERSON_LOCK}, hashtext(:subject))"
+                ),
+                dialect,
+            )
             if dialect.name == "postgresql"
             else None
         )
         self._loads: dict[int, DriverStatement] = {}
-        latest = audit_log.c.seq.desc()
-        self._audit_head = compile_statement(
-            select(audit_log.c.seq, audit_log.c.digest).order_by(latest).limit(1), dialect
-        )
         upsert = insert(pi_values)
         self._upsert_values = compile_statement(
             upsert.on_conflict_do_update(
@@ -88,7 +89,7 @@ class Statements:
             ["subject", "wrapped_key", "consents", "created_at"],
         )
         self._insert_audit = compile_statement(
-            audit_log.insert(), dialect, [c.name for c in audit_log.columns]
+            audit_log.insert(), dialect, ["leaf", "subject_tag"]
         )
 
     def _load_statement(self, n_categories: int) -> DriverStatement:
@@ -96,8 +97,6 @@ class Statements:
         found = self._loads.get(n_categories)
         if found is not None:
             return found
-        latest = audit_log.c.seq.desc()
-
         def of_subject(col: Any, label: str) -> Any:
             query = select(col).where(subjects.c.subject == bindparam("subject"))
             return query.scalar_subquery().label(label)
@@ -107,12 +106,6 @@ class Statements:
             .where(actors.c.name == bindparam("actor"))
             .scalar_subquery()
             .label("ap"),
-            select(audit_log.c.seq).order_by(latest).limit(1).scalar_subquery().label("head_seq"),
-            select(audit_log.c.digest)
-            .order_by(latest)
-            .limit(1)
-            .scalar_subquery()
-            .label("head_digest"),
             of_subject(subjects.c.wrapped_key, "wk"),
             of_subject(subjects.c.consents, "consents"),
             of_subject(subjects.c.erased_at, "erased_at"),
@@ -136,8 +129,8 @@ class Statements:
         statement = self._loads[n_categories] = compile_statement(query, self._dialect)
         return statement
 
-    def _locked(self, steps: list[Step]) -> list[Step]:
-        return steps if self._lock is None else [Step(self._lock, {}), *steps]
+    def _locked(self, steps: list[Step], subject: str) -> list[Step]:
+        return steps if self._lock is None else [Step(self._lock, {"subject": subject}), *steps]
 
     def load(
         self,
@@ -148,28 +141,23 @@ class Statements:
         *,
         lock: bool = True,
     ) -> list[Loaded]:
-        """Take the write lock (unless ``lock`` is False: a read-only use), then read the
-        caller, the person, the audit head and the ciphertexts of ``categories``: at least
-        one row (the header), one per value found."""
+        """Take the person's write lock (unless ``lock`` is False: a read), then read the
+        caller, the person and the ciphertexts of ``categories``: at least one row (the
+        header), one per value found."""
         params: dict[str, Any] = {"subject": subject, "actor": actor}
         for i, category in enumerate(categories):
             params[f"c{i}"] = category
         steps = [Step(self._load_statement(len(categories)), params)]
         if lock:
-            steps = self._locked(steps)
+            steps = self._locked(steps, subject)
         rows = run(conn, self._dialect, steps)[-1].rows
         assert rows
         return [Loaded(*row) for row in rows]
 
-    def lock(self, conn: Connection | DriverConnection) -> None:
-        """Take the write lock for the rest of the transaction (a no-op on SQLite)."""
+    def lock(self, conn: Connection | DriverConnection, subject: str) -> None:
+        """Take ``subject``'s write lock for the rest of the transaction (no-op on SQLite)."""
         if self._lock is not None:
-            run(conn, self._dialect, [Step(self._lock, {})])
-
-    def audit_head(self, conn: Connection | DriverConnection) -> tuple[int, bytes] | None:
-        """Take the write lock, then read the latest audit entry's (seq, digest)."""
-        rows = run(conn, self._dialect, self._locked([Step(self._audit_head, {})]))[-1].rows
-        return (int(rows[0][0]), bytes(rows[0][1])) if rows else None
+            run(conn, self._dialect, [Step(self._lock, {"subject": subject})])
 
     def write(
         self,

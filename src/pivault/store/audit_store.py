@@ -1,0 +1,191 @@
+"""The audit log's tables: entries, the tree's tiles, its size and root, checkpoints.
+
+Every dialect difference of the audit log lives here: how the sequencer is elected
+(a PostgreSQL advisory lock tried, not waited for; SQLite's writer lock, which the
+transaction already holds), and how tiles are upserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from pivault.store.engine import SEQUENCER_LOCK
+from pivault.store.schema import audit_checkpoints, audit_log, audit_tiles, audit_tree
+
+#: Nodes per tile, and tile height: c2sp.org/tlog-tiles' layout.
+TILE_WIDTH = 256
+TILE_HEIGHT = 8
+HASH_BYTES = 32
+_TREE = "log"
+
+
+def elect_sequencer(conn: Connection) -> bool:
+    """Inside a write transaction: True when this transaction may integrate entries.
+
+    PostgreSQL: an advisory lock *tried*, so a second server process skips its turn
+    instead of queueing; SQLite: the writer lock the transaction holds already.
+    """
+    if conn.dialect.name == "postgresql":
+        return bool(
+            conn.execute(
+                text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": SEQUENCER_LOCK}
+            ).scalar()
+        )
+    return True
+
+
+def tree_state(conn: Connection) -> tuple[int, bytes | None]:
+    """The integrated tree's size and root (root None for a tree never integrated)."""
+    row = conn.execute(
+        select(audit_tree.c.size, audit_tree.c.root).where(audit_tree.c.name == _TREE)
+    ).first()
+    return (0, None) if row is None else (int(row.size), bytes(row.root))
+
+
+def set_tree_state(conn: Connection, size: int, root: bytes, at: str) -> None:
+    done = conn.execute(
+        update(audit_tree)
+        .where(audit_tree.c.name == _TREE)
+        .values(size=size, root=root, integrated_at=at)
+    ).rowcount
+    if not done:
+        conn.execute(
+            audit_tree.insert().values(name=_TREE, size=size, root=root, integrated_at=at)
+        )
+
+
+def pending(conn: Connection, limit: int) -> list[tuple[int, bytes]]:
+    """Up to ``limit`` entries not yet in the tree, in the order they were written."""
+    rows = conn.execute(
+        select(audit_log.c.id, audit_log.c.leaf)
+        .where(audit_log.c.idx.is_(None))
+        .order_by(audit_log.c.id)
+        .limit(limit)
+    ).all()
+    return [(int(r.id), bytes(r.leaf)) for r in rows]
+
+
+def pending_count(conn: Connection) -> int:
+    return int(
+        conn.execute(text("SELECT count(*) FROM audit_log WHERE idx IS NULL")).scalar() or 0
+    )
+
+
+def assign_indexes(conn: Connection, assignments: Sequence[Mapping[str, int]]) -> None:
+    """Give each entry (``id``) its place (``idx``) in the log."""
+    statement = (
+        update(audit_log).where(audit_log.c.id == bindparam("b_id")).values(idx=bindparam("b_idx"))
+    )
+    conn.execute(statement, [{"b_id": a["id"], "b_idx": a["idx"]} for a in assignments])
+
+
+def tiles(conn: Connection, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The tiles (level, index) asked for that exist, in one query per level."""
+    by_level: dict[int, list[int]] = {}
+    for level, index in wanted:
+        by_level.setdefault(level, []).append(index)
+    out: dict[tuple[int, int], bytes] = {}
+    for level, indexes in by_level.items():
+        rows = conn.execute(
+            select(audit_tiles.c.idx, audit_tiles.c.hashes).where(
+                audit_tiles.c.level == level, audit_tiles.c.idx.in_(sorted(set(indexes)))
+            )
+        ).all()
+        out.update({(level, int(r.idx)): bytes(r.hashes) for r in rows})
+    return out
+
+
+def put_tiles(conn: Connection, changed: Mapping[tuple[int, int], bytes]) -> None:
+    if not changed:
+        return
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(audit_tiles)
+    statement = statement.on_conflict_do_update(
+        index_elements=["level", "idx"], set_={"hashes": statement.excluded.hashes}
+    )
+    conn.execute(
+        statement,
+        [{"level": lv, "idx": ix, "hashes": h} for (lv, ix), h in sorted(changed.items())],
+    )
+
+
+def all_tiles(conn: Connection) -> Iterator[tuple[int, int, bytes]]:
+    rows = conn.execute(
+        select(audit_tiles.c.level, audit_tiles.c.idx, audit_tiles.c.hashes).order_by(
+            audit_tiles.c.level, audit_tiles.c.idx
+        )
+    )
+    for r in rows:
+        yield int(r.level), int(r.idx), bytes(r.hashes)
+
+
+def leaves(conn: Connection, *, start: int = 0, batch: int = 20_000) -> Iterator[tuple[int, bytes]]:
+    """Integrated entries (idx, leaf) in log order, fetched in batches (bounded memory)."""
+    while True:
+        rows = conn.execute(
+            select(audit_log.c.idx, audit_log.c.leaf)
+            .where(audit_log.c.idx >= start)
+            .order_by(audit_log.c.idx)
+            .limit(batch)
+        ).all()
+        for r in rows:
+            yield int(r.idx), bytes(r.leaf)
+        if len(rows) < batch:
+            return
+        start = int(rows[-1].idx) + 1
+
+
+def leaf_at(conn: Connection, index: int) -> bytes | None:
+    row = conn.execute(select(audit_log.c.leaf).where(audit_log.c.idx == index)).first()
+    return None if row is None else bytes(row.leaf)
+
+
+def entries_with_tag(conn: Connection, tag: bytes) -> list[tuple[int | None, int, bytes]]:
+    """(idx, id, leaf) of every entry with this subject commitment, oldest first."""
+    rows = conn.execute(
+        select(audit_log.c.idx, audit_log.c.id, audit_log.c.leaf)
+        .where(audit_log.c.subject_tag == tag)
+        .order_by(audit_log.c.id)
+    ).all()
+    return [(None if r.idx is None else int(r.idx), int(r.id), bytes(r.leaf)) for r in rows]
+
+
+def all_entries(conn: Connection) -> list[tuple[int | None, int, bytes]]:
+    rows = conn.execute(
+        select(audit_log.c.idx, audit_log.c.id, audit_log.c.leaf).order_by(audit_log.c.id)
+    ).all()
+    return [(None if r.idx is None else int(r.idx), int(r.id), bytes(r.leaf)) for r in rows]
+
+
+def add_checkpoint(conn: Connection, size: int, note: str, at: str) -> None:
+    exists = conn.execute(
+        select(audit_checkpoints.c.size).where(audit_checkpoints.c.size == size)
+    ).first()
+    if exists is None:
+        conn.execute(audit_checkpoints.insert().values(size=size, note=note, published_at=at))
+
+
+def latest_checkpoint(conn: Connection) -> tuple[int, str, str] | None:
+    row = conn.execute(
+        select(audit_checkpoints).order_by(audit_checkpoints.c.size.desc()).limit(1)
+    ).first()
+    return None if row is None else (int(row.size), str(row.note), str(row.published_at))
+
+
+def checkpoints(conn: Connection) -> list[tuple[int, str]]:
+    rows = conn.execute(
+        select(audit_checkpoints.c.size, audit_checkpoints.c.note).order_by(
+            audit_checkpoints.c.size
+        )
+    ).all()
+    return [(int(r.size), str(r.note)) for r in rows]
+
+
+def entry_row(leaf: bytes, subject_tag: bytes | None) -> dict[str, Any]:
+    """The columns of a new (pending) entry."""
+    return {"leaf": leaf, "subject_tag": subject_tag}
