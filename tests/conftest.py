@@ -95,6 +95,14 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
+@pytest.fixture(autouse=True)
+def witness_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test publishes audit checkpoints into its own witness directory, never ~."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("PIVAULT_AUDIT_WITNESS_DIR", raising=False)
+    return tmp_path / "state" / "pivault" / "witness"
+
+
 @pytest.fixture
 def master_key() -> MasterKey:
     return MasterKey.generate()

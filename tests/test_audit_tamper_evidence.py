@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from pivault.crypto.master_key import MasterKey
 from pivault.service.vault import Vault
 
 
@@ -66,44 +67,90 @@ def test_intact_chain_verifies(busy: Vault) -> None:
     assert report.ok and report.entries == len(busy.audit_log())
 
 
-def test_an_altered_entry_is_detected(busy: Vault) -> None:
-    edit(busy, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 5")
-    report = busy.verify_audit()
-    assert not report.ok and any("entry 5" in p for p in report.problems)
-
-
-def test_a_removed_entry_is_detected(busy: Vault) -> None:
-    edit(busy, "DELETE FROM audit_log WHERE seq = 6")
-    report = busy.verify_audit()
-    assert not report.ok and any("missing" in p for p in report.problems)
-
-
-def test_reordered_entries_are_detected(busy: Vault) -> None:
-    # Swap two entries' positions: each keeps its own content and digest.
-    edit(busy, "UPDATE audit_log SET seq = seq + 1000 WHERE seq IN (7, 8)")
-    edit(busy, "UPDATE audit_log SET seq = 8 WHERE seq = 1007")
-    edit(busy, "UPDATE audit_log SET seq = 7 WHERE seq = 1008")
-    report = busy.verify_audit()
-    assert not report.ok
-    assert any("entry 7" in p for p in report.problems)
-
-
-def test_a_rewritten_chain_without_the_audit_key_is_detected(
-    busy: Vault, master_key: MasterKey
-) -> None:
-    # An attacker recomputing digests with plain SHA-256 cannot match the keyed chain.
-    import hashlib
-
-    engine = sa.create_engine(busy._engine.url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE audit_log SET detail = '{}' WHERE seq = 3"))
-        rows = conn.execute(sa.text("SELECT seq, digest FROM audit_log ORDER BY seq")).all()
-        prev = bytes(32)
-        for seq, _ in rows:
-            fake = hashlib.sha256(prev + str(seq).encode()).digest()
-            conn.execute(
-                sa.text("UPDATE audit_log SET digest = :d WHERE seq = :s"), {"d": fake, "s": seq}
-            )
-            prev = fake
+def leaf_of(vault: Vault, index: int) -> dict[str, object]:
+    engine = sa.create_engine(vault._engine.url)
+    with engine.connect() as conn:
+        leaf = conn.execute(sa.text("SELECT leaf FROM audit_log WHERE idx = :i"), {"i": index})
+        body: dict[str, object] = json.loads(leaf.scalar_one())
     engine.dispose()
-    assert not busy.verify_audit().ok
+    return body
+
+
+@pytest.fixture
+def published(busy: Vault) -> Vault:
+    """The busy vault with a signed checkpoint in its witness directory."""
+    busy.audit.checkpoint()
+    return busy
+
+
+def test_an_altered_entry_is_detected(published: Vault) -> None:
+    body = leaf_of(published, 5)
+    body["actor"] = "someone-else"
+    edit(
+        published,
+        "UPDATE audit_log SET leaf = :leaf WHERE idx = 5",
+        leaf=json.dumps(body, sort_keys=True, separators=(",", ":")).encode(),
+    )
+    report = published.audit.verify()
+    assert not report.ok and any("does not match" in p for p in report.problems)
+
+
+def test_a_removed_entry_is_detected(published: Vault) -> None:
+    edit(published, "DELETE FROM audit_log WHERE idx = 6")
+    report = published.audit.verify()
+    assert not report.ok and any("entries 6–6 are missing" in p for p in report.problems)
+
+
+def test_removing_the_last_entries_is_detected(published: Vault) -> None:
+    size = published.audit.tree()[0]
+    # The attacker also rewinds the tree's recorded size and drops the database's checkpoints;
+    # the copy in the witness directory outside the database still commits to every entry.
+    edit(published, "DELETE FROM audit_log WHERE idx >= :n", n=size - 2)
+    edit(published, "UPDATE audit_tree SET size = :n", n=size - 2)
+    edit(published, "DELETE FROM audit_checkpoints")
+    edit(published, "DELETE FROM audit_tiles")
+    report = published.audit.verify()
+    assert not report.ok
+    assert any(f"commits to {size} entries but the log holds only {size - 2}" in p for p in report.problems)
+
+
+def test_reordered_entries_are_detected(published: Vault) -> None:
+    # Swap two entries' places: each keeps its own bytes.
+    edit(published, "UPDATE audit_log SET idx = idx + 1000 WHERE idx IN (7, 8)")
+    edit(published, "UPDATE audit_log SET idx = 8 WHERE idx = 1007")
+    edit(published, "UPDATE audit_log SET idx = 7 WHERE idx = 1008")
+    report = published.audit.verify()
+    assert not report.ok and any("does not match" in p for p in report.problems)
+
+
+def test_an_inserted_entry_is_detected(published: Vault) -> None:
+    # Make room at place 3 and slip in a forged entry: every later root changes.
+    edit(published, "UPDATE audit_log SET idx = idx + 100000 WHERE idx >= 3")
+    edit(published, "UPDATE audit_log SET idx = idx - 99999 WHERE idx >= 100000")
+    edit(
+        published,
+        "INSERT INTO audit_log (idx, leaf) VALUES (3, :leaf)",
+        leaf=b'{"action":"read","actor":"app","at":"x","detail":{},"subject":null,"v":1}',
+    )
+    report = published.audit.verify()
+    assert not report.ok and any("does not match" in p for p in report.problems)
+
+
+def test_an_older_copy_of_the_database_restored_after_a_checkpoint_is_detected(
+    busy: Vault, tmp_path: Path
+) -> None:
+    if not busy.url.startswith("sqlite"):
+        pytest.skip("copies the SQLite file")
+    path = Path(busy.url.split("///", 1)[1])
+    busy.audit.checkpoint()
+    busy._engine.dispose()
+    backup = tmp_path / "backup.db"
+    shutil.copy(path, backup)
+    busy.read("u1", ["account.phone"], purpose="service", actor="app")  # a read to hide
+    busy.audit.checkpoint()
+    busy._engine.dispose()
+    shutil.copy(backup, path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    report = busy.audit.verify()
+    assert not report.ok and any("older copy" in p for p in report.problems)

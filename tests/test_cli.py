@@ -106,7 +106,7 @@ def test_the_whole_flow_through_the_cli(cli: Cli, tmp_path: Path) -> None:
     assert {d["category"] for d in doc["data"]} == {"account.nickname", "account.phone"}
     log = cli("audit", "log", "u1").stdout
     assert "ads_recommendation" in log and "not_permitted_by_policy" in log
-    assert "chain intact" in cli("audit", "verify").stdout
+    assert "audit log OK" in cli("audit", "verify").stdout
 
     cli("keys", "rotate")
     read = json.loads(
@@ -164,10 +164,14 @@ def test_missing_master_key_is_a_clear_error(cli: Cli) -> None:
 def test_audit_verify_fails_after_the_database_is_edited(cli: Cli) -> None:
     cli("collect", "u1", "registration", "account.nickname=小明", "--actor", "app")
     cli("read", "u1", "account", "--purpose", "service", "--actor", "app")
+    cli("audit", "checkpoint")
     with sqlite3.connect(cli.db) as conn:
-        conn.execute("UPDATE audit_log SET action = 'export' WHERE seq = 4")
+        leaf = conn.execute("SELECT leaf FROM audit_log WHERE idx = 3").fetchone()[0]
+        edited = leaf.replace(b'"action":"read"', b'"action":"export"')
+        assert edited != leaf
+        conn.execute("UPDATE audit_log SET leaf = ? WHERE idx = 3", (edited,))
     proc = cli("audit", "verify", ok=False)
-    assert "TAMPERED" in proc.stderr and "entry 4" in proc.stderr
+    assert "TAMPERED" in proc.stderr and "does not match the log" in proc.stderr
 
 
 def test_policy_check_reports_file_line_col(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ def test_rotation_rewraps_keys_and_everything_keeps_working(
     )
     vault.collect("u2", "registration", {"account.nickname": "阿强"}, actor="app")
     new = MasterKey.generate()
-    assert vault.rotate_master_key(new) == 4 + 2  # four vault keys, two people
+    assert vault.rotate_master_key(new) == 5 + 2  # five vault keys, two people
     assert vault.read("u1", ["account.phone"], purpose="service", actor="app").values
     vault.close()
     with pytest.raises(MasterKeyError, match="not the vault's"):

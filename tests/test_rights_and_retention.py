@@ -67,8 +67,14 @@ def test_erase_destroys_the_key_and_leaves_a_tombstone(person: Vault) -> None:
     with pytest.raises(SubjectErasedError):
         person.export("u1")
     assert person.find("account.phone", "13812345678", actor="app") == []
-    actions = [e.action for e in person.audit_log("u1")]
-    assert actions[-1] == "erase"
+    # PIPL Art. 47 vs a log that never forgets: the entries stay (the log verifies), but the
+    # commitment that tied them to u1 was made under the key that is now destroyed.
+    with pytest.raises(SubjectErasedError):
+        person.audit_log("u1")
+    everything = person.audit_log()
+    assert [e.action for e in everything if e.action == "erase"] == ["erase"]
+    assert all(e.subject is None for e in everything)
+    assert "u1" not in "".join(leaf.decode() for _, leaf in person.audit.leaves())
     assert person.verify_audit().ok
 
 

@@ -66,38 +66,84 @@ def test_sqlite_url_spellings(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_audit_log_rebuild_keeps_every_entry_and_the_chain(
-    store_url: str, master_key: MasterKey
-) -> None:
+def _vault_at_0003_with_a_chain(url: str, master: MasterKey, *, tamper: bool) -> None:
+    """A vault as revision 0003 kept it: a subject and an HMAC-chained audit log."""
     from alembic import command
 
-    with Vault(store_url, master_key=master_key) as vault:
-        vault.add_actor("app", ["service"])
-        vault.collect("u1", "registration", {"account.nickname": "小明"}, actor="app")
-        before = vault.verify_audit().entries
+    from pivault.crypto.envelope import chain_digest
+    from pivault.crypto.primitives import new_key
+    from pivault.store import legacy_chain
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(engine_module.__file__).parent / "migrations"))
+    engine = engine_module.create_store_engine(url)
+    audit_key, data_key = new_key(), new_key()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+        conn.execute(
+            sa.text("INSERT INTO vault_meta (name, value) VALUES ('master_key_id', :k)"),
+            {"k": master.key_id},
+        )
+        conn.execute(
+            sa.text("INSERT INTO vault_keys (name, wrapped) VALUES ('audit', :w)"),
+            {"w": master.wrap(audit_key, "vault", "audit")},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO subjects (subject, wrapped_key, consents, created_at) "
+                "VALUES ('u1', :w, '{}', '2026-01-01T00:00:00.000000Z')"
+            ),
+            {"w": master.wrap(data_key, "subject", "u1")},
+        )
+        previous = legacy_chain.GENESIS
+        old = [("admin", "actor.register", None), ("app", "collect", "u1"), ("app", "read", "u1")]
+        for seq, (actor, action, subject) in enumerate(old, start=1):
+            at = f"2026-01-01T00:00:0{seq}.000000Z"
+            body = legacy_chain.canonical(seq, at, actor, action, subject, "{}")
+            previous = chain_digest(audit_key, previous, body)
+            detail = '{"edited":1}' if tamper and seq == 2 else "{}"
+            conn.execute(
+                sa.text(
+                    "INSERT INTO audit_log (seq, at, actor, action, subject, detail, digest) "
+                    "VALUES (:s, :at, :a, :ac, :su, :d, :g)"
+                ),
+                {"s": seq, "at": at, "a": actor, "ac": action, "su": subject, "d": detail, "g": previous},
+            )
+    engine.dispose()
+
+
+@pytest.mark.parametrize("tamper", [False, True], ids=["intact", "edited"])
+def test_the_old_audit_chain_becomes_the_first_leaves_of_the_merkle_log(
+    store_url: str, master_key: MasterKey, tamper: bool
+) -> None:
+    _vault_at_0003_with_a_chain(store_url, master_key, tamper=tamper)
+    with Vault(store_url, master_key=master_key) as vault:  # upgrades to the head
+        report = vault.verify_audit()
+        assert report.ok and report.entries == 4
+        entries = vault.audit_log()
+        assert [e.action for e in entries] == [
+            "actor.register",
+            "collect",
+            "read",
+            "audit.legacy_import",
+        ]
+        assert entries[-1].detail["entries"] == 3
+        assert entries[-1].detail["chain_intact"] is (not tamper)
+        # The person's own entries are still theirs, through the commitment under their key.
+        assert [e.action for e in vault.audit_log("u1")] == ["collect", "read"]
+        leaves = b"".join(leaf for _, leaf in vault.audit.leaves())
+        assert b"u1" not in leaves
+
+
+def test_the_merkle_migration_cannot_be_undone_silently(store_url: str, master_key: MasterKey) -> None:
+    from alembic import command
+
+    Vault(store_url, master_key=master_key).close()
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(engine_module.__file__).parent / "migrations"))
     engine = engine_module.create_store_engine(store_url)
-    with engine.begin() as conn:
+    with pytest.raises(RuntimeError, match="restore a backup"), engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0002")
-    with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        command.downgrade(cfg, "0003")
     engine.dispose()
-    with Vault(store_url, master_key=master_key) as vault:  # upgrades to the head again
-        report = vault.verify_audit()
-        assert report.ok and report.entries == before
-        vault.read("u1", ["account.nickname"], purpose="service", actor="app")
-        assert vault.verify_audit().entries == before + 1
-    if store_url.startswith("sqlite"):
-        engine = engine_module.create_store_engine(store_url)
-        with engine.connect() as conn:
-            ddl = conn.execute(
-                sa.text("SELECT sql FROM sqlite_master WHERE name = 'audit_log'")
-            ).scalar()
-            indexes = conn.execute(
-                sa.text("SELECT name FROM sqlite_master WHERE tbl_name = 'audit_log'")
-            ).scalars()
-            assert ddl is not None and "seq INTEGER NOT NULL" in ddl
-            assert sorted(indexes) == ["audit_log", "ix_audit_log_subject"]  # no PK index
-        engine.dispose()
