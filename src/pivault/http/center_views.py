@@ -180,6 +180,8 @@ class HistoryRow:
     categories: str
     outcome: str
     denied: bool
+    #: The entry's place in the signed log (None: not yet integrated), for its proof link.
+    index: int | None = None
 
 
 def _actor(name: str, lang: str) -> str:
@@ -234,6 +236,7 @@ def history_rows(
                 categories=_labels(policy, cats, lang),
                 outcome=outcome,
                 denied=denied,
+                index=e.index,
             )
         )
         if len(rows) >= limit:
