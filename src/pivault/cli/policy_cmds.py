@@ -55,7 +55,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="The resolved policy as JSON.")] = False,
 ) -> None:
     """The resolved policy: categories, purposes, features and rules with every field."""
-    from pivault.core.policy_json import policy_as_dict
+    from pivault.present.policy_json import policy_as_dict
 
     doc = policy_as_dict(load_policy(file))
     if as_json:
@@ -79,7 +79,7 @@ def render(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
     """The human-readable policy and the personal-information collection list."""
-    from pivault.core.render import render_policy
+    from pivault.present.policy_render import render_policy
 
     text = render_policy(load_policy(file), lang.value, fmt.value)
     if output:
@@ -96,11 +96,12 @@ def diff(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Changes between two policy versions, marking those that need fresh consent (PIPL Art. 14)."""
-    from pivault.core.diff import diff_policies, format_diff_text
+    from pivault.core.diff import diff_policies
+    from pivault.present.policy_diff_text import diff_as_dict, format_diff_text
 
     result = diff_policies(load_policy(old), load_policy(new))
     if as_json:
-        out.print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), markup=False)
+        out.print(json.dumps(diff_as_dict(result), ensure_ascii=False, indent=2), markup=False)
     else:
         out.print(format_diff_text(result, lang.value), markup=False)
 
@@ -114,7 +115,7 @@ def export(
     """Export the policy for other tools: a Fides system manifest (fideslang)."""
     import yaml
 
-    from pivault.core.fides_export import to_fides_manifest
+    from pivault.present.fides_export import to_fides_manifest
 
     text = yaml.safe_dump(to_fides_manifest(load_policy(file)), allow_unicode=True, sort_keys=False)
     if output:

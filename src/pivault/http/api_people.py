@@ -113,10 +113,12 @@ async def policy_text(
     """The policy as people read it (Markdown or HTML, zh-CN or en), or resolved as JSON."""
     policy = svc.vault.policy
     if format == "json":
-        from pivault.core.policy_json import policy_as_dict
+        from pivault.present.policy_json import policy_as_dict
 
         return policy_as_dict(policy)
-    from pivault.core.render import render_policy  # lazily: rendering is a separate module
+    from pivault.present.policy_render import (
+        render_policy,  # lazily: rendering is a separate module
+    )
 
     text = render_policy(policy, lang, format)
     if format == "html":

@@ -52,7 +52,7 @@ def data_groups(
     policy: Policy, export: Mapping[str, Any], lang: str, reveal: str | None
 ) -> list[SourceGroup]:
     """The person's values grouped by where they came from (1.1 / 1.2 / 1.3)."""
-    from pivault.core.render_text import retention_text  # lazily: a rendering module
+    from pivault.present.policy_text import retention_text  # lazily: a rendering module
 
     groups = {s: SourceGroup(SOURCE_CLAUSE[s], tr(lang, f"source.{s.value}")) for s in SOURCE_ORDER}
     for item in export["data"]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pivault.core.model import Category, Feature, Policy, Purpose, Retention
-from pivault.core.render_text import retention_text
+from pivault.present.policy_text import retention_text
 
 __all__ = ["policy_as_dict"]
 
