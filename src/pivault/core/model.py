@@ -252,16 +252,6 @@ class Policy:
         purpose = self.purposes.get(item)
         return purpose is not None and purpose.consent is ConsentStyle.OPT_OUT
 
-    def features_needing(self, item: str) -> list[str]:
-        """Features that stop working when consent item ``item`` is refused."""
-        from pivault.core.decide import feature_missing_consents  # local: avoids a cycle
-
-        return [
-            f
-            for f in self.features
-            if item in feature_missing_consents(self, f, frozenset(self.consent_items()) - {item})
-        ]
-
 
 def leaf_keys_under(categories: Mapping[str, Category], key: str) -> list[str]:
     """The leaf categories at or below ``key`` (a parent covers its children)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pivault.core.decide import features_needing
 from pivault.core.model import Category, Feature, Policy, Purpose, Retention
 from pivault.present.policy_text import retention_text
 
@@ -111,7 +112,7 @@ def policy_as_dict(policy: Policy) -> dict[str, Any]:
                 "item": item,
                 "kind": kind,
                 "default_granted": policy.consent_default(item),
-                "features_needing": policy.features_needing(item),
+                "features_needing": features_needing(policy, item),
             }
             for item, kind in policy.consent_items().items()
         ],
