@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pivault.core.codec import binary_json_size
 from pivault.http.i18n import tr
 
 _NAME_KEYS = ("name", "nickname")
@@ -54,16 +55,10 @@ def _geo(value: Any) -> str:
 
 
 def describe_binary(value: Any, type_name: str, lang: str) -> str:
-    size = len(value) if isinstance(value, bytes | bytearray) else _b64_size(value)
+    size = len(value) if isinstance(value, bytes | bytearray) else binary_json_size(value)
     if type_name == "image":
         return tr(lang, "bytes_image", kb=max(1, round(size / 1024)))
     return tr(lang, "bytes_template", n=size)
-
-
-def _b64_size(value: Any) -> int:
-    if isinstance(value, dict) and isinstance(value.get("base64"), str):
-        return len(value["base64"]) * 3 // 4
-    return 0
 
 
 def masked(value: Any, type_name: str, category: str, lang: str) -> str:
