@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from pivault.cli.context import err, out
+from pivault.core.model import DEFAULT_LANG, LANGS, Lang
 from pivault.service.policy_files import lint_policy, load_policy
 
 app = typer.Typer(
@@ -17,11 +18,6 @@ app = typer.Typer(
 )
 
 FileArg = Annotated[Path | None, typer.Argument(help="Policy file (default: the bundled policy).")]
-
-
-class Lang(StrEnum):
-    zh = "zh-CN"
-    en = "en"
 
 
 class DocFormat(StrEnum):
@@ -74,14 +70,14 @@ def show(
 @app.command("render")
 def render(
     file: FileArg = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="zh-CN or en")] = Lang.zh,
+    lang: Annotated[Lang, typer.Option("--lang", help=" or ".join(LANGS))] = DEFAULT_LANG,
     fmt: Annotated[DocFormat, typer.Option("--format", help="md or html")] = DocFormat.md,
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
     """The human-readable policy and the personal-information collection list."""
     from pivault.present.policy_render import render_policy
 
-    text = render_policy(load_policy(file), lang.value, fmt.value)
+    text = render_policy(load_policy(file), lang, fmt.value)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -92,7 +88,7 @@ def render(
 def diff(
     old: Path,
     new: Path,
-    lang: Annotated[Lang, typer.Option("--lang")] = Lang.en,
+    lang: Annotated[Lang, typer.Option("--lang")] = "en",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Changes between two policy versions, marking those that need fresh consent (PIPL Art. 14)."""
@@ -103,7 +99,7 @@ def diff(
     if as_json:
         out.print(json.dumps(diff_as_dict(result), ensure_ascii=False, indent=2), markup=False)
     else:
-        out.print(format_diff_text(result, lang.value), markup=False)
+        out.print(format_diff_text(result, lang), markup=False)
 
 
 @app.command("export")

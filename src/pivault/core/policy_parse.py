@@ -151,13 +151,14 @@ class _Builder:
         value = m[key]
         loc = m.value_locs[key]
         if not isinstance(value, LMap):
-            self.problem(loc, f"{what}.{key} must map each language (zh-CN, en) to a text")
+            self.problem(loc, f"{what}.{key} must map each language ({', '.join(LANGS)}) to a text")
             return EMPTY_TEXT
         for lang in value:
             if lang not in LANGS:
                 self.problem(
                     value.key_locs[lang],
-                    f"unknown language {lang!r}{did_you_mean(lang, LANGS)}; valid: zh-CN, en",
+                    f"unknown language {lang!r}{did_you_mean(lang, LANGS)}; "
+                    f"valid: {', '.join(LANGS)}",
                 )
         texts: dict[str, str] = {}
         for lang in LANGS:

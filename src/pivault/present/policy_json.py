@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pivault.core.decide import features_needing
-from pivault.core.model import Category, Feature, Policy, Purpose, Retention
+from pivault.core.model import LANGS, Category, Feature, Policy, Purpose, Retention
 from pivault.present.policy_text import retention_text
 
 __all__ = ["policy_as_dict"]
@@ -33,7 +33,7 @@ def _retention(r: Retention | None) -> dict[str, Any] | None:
         "iso": r.iso,
         "seconds": r.seconds,
         "account_lifetime": r.account_lifetime,
-        "text": {lang: retention_text(r, lang) for lang in ("zh-CN", "en")},
+        "text": {lang: retention_text(r, lang) for lang in LANGS},
     }
 
 

@@ -16,7 +16,16 @@ import re
 from collections.abc import Iterable
 
 from pivault.core.errors import InvalidArgumentError
-from pivault.core.model import Category, ConsentStyle, Policy, Purpose, Source, Text
+from pivault.core.model import (
+    DEFAULT_LANG,
+    LANGS,
+    Category,
+    ConsentStyle,
+    Policy,
+    Purpose,
+    Source,
+    Text,
+)
 from pivault.present import policy_text as tx
 from pivault.present.policy_markup import (
     Document,
@@ -35,21 +44,19 @@ from pivault.present.policy_text import date_text, retention_text
 
 __all__ = [
     "FORMATS",
-    "LANGS",
     "date_text",
     "render_policy",
     "render_policy_fragment",
     "retention_text",
 ]
 
-LANGS = ("zh-CN", "en")
 FORMATS = ("md", "html")
 
 _SOURCE_GROUPS = ((Source.PROVIDED, "1.1"), (Source.OBSERVED, "1.2"), (Source.FROM_OTHERS, "1.3"))
 _ITEM_RE = re.compile(r"^(?P<base>.+)\((?P<n>\d+)\)$")
 
 
-def render_policy(policy: Policy, lang: str = "zh-CN", fmt: str = "md") -> str:
+def render_policy(policy: Policy, lang: str = DEFAULT_LANG, fmt: str = "md") -> str:
     """The policy as Markdown (``fmt="md"``) or a complete HTML page (``fmt="html"``)."""
     if lang not in LANGS:
         raise InvalidArgumentError(f"unknown language {lang!r}; valid: {', '.join(LANGS)}")
@@ -59,7 +66,7 @@ def render_policy(policy: Policy, lang: str = "zh-CN", fmt: str = "md") -> str:
     return to_markdown(doc) if fmt == "md" else to_html(doc)
 
 
-def render_policy_fragment(policy: Policy, lang: str = "zh-CN") -> str:
+def render_policy_fragment(policy: Policy, lang: str = DEFAULT_LANG) -> str:
     """The policy's title (``<h2>``), meta line and sections as HTML to place inside
     another page's ``<main>`` (the privacy center's policy page)."""
     if lang not in LANGS:
