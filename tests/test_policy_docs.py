@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pivault.core.model import Basis, ConsentStyle, SensitiveKind, Source
+from pivault.core.model import LANGS, Basis, ConsentStyle, SensitiveKind, Source
 from pivault.core.policy_check import check_policy
 from pivault.core.policy_parse import (
     ACCOUNT_LIFETIME,
@@ -61,6 +61,7 @@ def test_policy_docs_list_each_transform_with_its_types_parameters_and_defaults(
     assert listed == list(TRANSFORMS), "docs/policy.md lists the transforms in registry order"
     for name, spec in TRANSFORMS.items():
         row = next(line for line in rows if line.startswith(f"| `{name}` |"))
+        assert row.endswith(f"| {spec.description} |"), (name, "describe it as the registry does")
         for t in spec.value_types:
             assert f"`{t}`" in row, (name, t)
         for param in spec.params:
@@ -83,7 +84,7 @@ def test_policy_docs_minimal_example_is_a_valid_policy(doc: str) -> None:
 
 def test_policy_docs_yaml_snippets_use_only_known_keys(doc: str) -> None:
     known = set(TOP_KEYS + CATEGORY_KEYS + PURPOSE_KEYS + FEATURE_KEYS + RULE_KEYS)
-    known |= {"zh-CN", "en", "transform", *TRANSFORM_PARAMS}
+    known |= {*LANGS, "transform", *TRANSFORM_PARAMS}
     for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
         for line in block.splitlines():
             m = re.match(r"^\s*(?:- )?([a-z_]+):", line)
