@@ -113,7 +113,7 @@ TRANSFORMS: Mapping[str, TransformSpec] = _registry(
         "strip_exif_location",
         ("image",),
         (TransformParam("keep_location_as", str),),
-        "remove identifying metadata from a photo; its geotag may be kept as a geo_point category",
+        "remove identifying metadata from a photo",
     ),
     TransformSpec(
         "pseudonymise",
