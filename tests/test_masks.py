@@ -39,6 +39,8 @@ CENTER = [
     # (value, value type, shown in the privacy center)
     ("+8613812345678", "phone", "138****5678"),
     ("13812345678", "phone", "138****5678"),
+    ("+85366123456", "phone", "853****3456"),
+    ("6612345", "phone", "66***45"),
     ("zhang.wei@example.com", "email", "z***@example.com"),
     ("192.168.31.7", "ip", "192.168.*.*"),
     ("2001:db8:85a3::8a2e:370:7334", "ip", "2001:db8:*:*"),

@@ -36,6 +36,8 @@ def _mobile(value: str) -> str:
     digits = [i for i, ch in enumerate(value) if ch.isdigit()]
     national = digits[-11:]  # a country code before the 11 digits stays readable
     hidden = set(national[3:-4])
+    if not hidden:  # too short for 3 + 4 digits to stay: never show a number whole
+        return mask_alnum(value, 2, 2)
     return "".join(STAR if i in hidden else ch for i, ch in enumerate(value))
 
 
