@@ -2,7 +2,7 @@
 
 PIPL Art. 14: when the purpose, the method or the kinds of personal information
 processed change, consent must be obtained again. :func:`diff_policies` marks each
-change with ``needs_consent`` and a reason (see :data:`REASONS` for every case);
+change with ``needs_consent`` and a reason code (see :data:`REASON_CODES`);
 changes that need no consent are still reported, as people must be told (Art. 17).
 
 Structure only: what changed and whether it needs consent. The words people read
