@@ -10,9 +10,9 @@ from fideslang.models import System
 from fideslang.parse import load_manifests_into_taxonomy
 from fideslang.relationships import get_referenced_missing_keys
 
-from pivault.core.fides_export import to_fides_manifest
 from pivault.core.model import Basis, Policy
 from pivault.core.policy_parse import parse_policy
+from pivault.present.fides_export import to_fides_manifest
 from pivault.service.policy_files import default_policy_text, load_policy
 
 DATA_CATEGORIES = {c.fides_key for c in DEFAULT_TAXONOMY.data_category}

@@ -130,6 +130,27 @@ CASES = [
         "minimise: pseudonymize",
     ),
     Case(
+        "unknown_transform_parameter",
+        "    minimise: {transform: coarsen_location, decimals: 1}",
+        "    minimise: {transform: coarsen_location, decimal: 1}",
+        "coarsen_location takes no parameter 'decimal'; valid: decimals",
+        "minimise: {transform: coarsen_location, decimal: 1}",
+    ),
+    Case(
+        "transform_parameter_of_the_wrong_type",
+        "    minimise: {transform: truncate_ip, ipv4_prefix: 24, ipv6_prefix: 48}",
+        "    minimise: {transform: truncate_ip, ipv4_prefix: '24', ipv6_prefix: 48}",
+        "truncate_ip.ipv4_prefix must be an integer",
+        "minimise: {transform: truncate_ip, ipv4_prefix: '24', ipv6_prefix: 48}",
+    ),
+    Case(
+        "transform_on_the_wrong_value_type",
+        "    minimise: {transform: coarsen_location, decimals: 1}",
+        "    minimise: truncate_ip",
+        "truncate_ip applies to ip values, not geo_point",
+        "minimise: truncate_ip",
+    ),
+    Case(
         "bad_retention",
         "    retention: P30D",
         "    retention: 30 days",

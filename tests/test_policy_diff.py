@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from pivault.core.diff import Action, Change, ChangeKind, diff_policies, format_diff_text
+from pivault.core.diff import Action, Change, ChangeKind, diff_policies
 from pivault.core.model import Policy
 from pivault.core.policy_check import check_policy
 from pivault.core.policy_parse import parse_policy
+from pivault.present.policy_diff_text import diff_as_dict, format_diff_text
 from pivault.service.policy_files import default_policy_text
 
 DEFAULT = default_policy_text()
@@ -304,7 +305,7 @@ def test_format_diff_text_marks_consent_changes(old: Policy) -> None:
 
 def test_diff_as_dict_is_json(old: Policy) -> None:
     new = policy(edited(("    retention: P30D", "    retention: P60D")))
-    data = diff_policies(old, new).as_dict()
+    data = diff_as_dict(diff_policies(old, new))
     assert json.loads(json.dumps(data)) == data
     assert data["needs_consent"] is True
     (change,) = data["changes"]

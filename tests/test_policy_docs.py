@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pivault.core.model import Basis, ConsentStyle, SensitiveKind, Source
+from pivault.core.model import LANGS, Basis, ConsentStyle, SensitiveKind, Source
 from pivault.core.policy_check import check_policy
 from pivault.core.policy_parse import (
     ACCOUNT_LIFETIME,
@@ -16,11 +16,12 @@ from pivault.core.policy_parse import (
     PURPOSE_KEYS,
     RULE_KEYS,
     TOP_KEYS,
-    TRANSFORM_PARAMS,
-    TRANSFORMS,
     VALUE_TYPES,
     parse_policy,
 )
+from pivault.core.transforms import TRANSFORMS
+
+TRANSFORM_PARAMS = tuple(p.name for spec in TRANSFORMS.values() for p in spec.params)
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "policy.md"
 
@@ -32,7 +33,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "rule key": RULE_KEYS,
     "value type": VALUE_TYPES,
     "transform": tuple(TRANSFORMS),
-    "transform parameter": tuple(p for params in TRANSFORM_PARAMS.values() for p in params),
+    "transform parameter": TRANSFORM_PARAMS,
     "sensitive kind": tuple(k.value for k in SensitiveKind),
     "source": tuple(s.value for s in Source),
     "basis": tuple(b.value for b in Basis),
@@ -52,14 +53,21 @@ def test_policy_docs_name_every_policy_format_name(doc: str, kind: str, name: st
     assert f"`{name}`" in doc, f"docs/policy.md does not document the {kind} `{name}`"
 
 
-def test_policy_docs_list_each_transform_with_its_types_and_parameters(doc: str) -> None:
-    for name, types in TRANSFORMS.items():
-        row = next((line for line in doc.splitlines() if line.startswith(f"| `{name}` |")), None)
-        assert row is not None, name
-        for t in types:
+def test_policy_docs_list_each_transform_with_its_types_parameters_and_defaults(
+    doc: str,
+) -> None:
+    rows = [line for line in doc.splitlines() if line.startswith("| `")]
+    listed = [row.split("`")[1] for row in rows if row.split("`")[1] in TRANSFORMS]
+    assert listed == list(TRANSFORMS), "docs/policy.md lists the transforms in registry order"
+    for name, spec in TRANSFORMS.items():
+        row = next(line for line in rows if line.startswith(f"| `{name}` |"))
+        assert row.endswith(f"| {spec.description} |"), (name, "describe it as the registry does")
+        for t in spec.value_types:
             assert f"`{t}`" in row, (name, t)
-        for param in TRANSFORM_PARAMS[name]:
-            assert f"`{param}`" in row, (name, param)
+        for param in spec.params:
+            assert f"`{param.name}`" in row, (name, param.name)
+            if param.default is not None:
+                assert f"default {param.default}" in row, (name, param.name, param.default)
 
 
 def test_policy_docs_document_the_check_command(doc: str) -> None:
@@ -76,7 +84,7 @@ def test_policy_docs_minimal_example_is_a_valid_policy(doc: str) -> None:
 
 def test_policy_docs_yaml_snippets_use_only_known_keys(doc: str) -> None:
     known = set(TOP_KEYS + CATEGORY_KEYS + PURPOSE_KEYS + FEATURE_KEYS + RULE_KEYS)
-    known |= {"zh-CN", "en", "transform"} | {p for ps in TRANSFORM_PARAMS.values() for p in ps}
+    known |= {*LANGS, "transform", *TRANSFORM_PARAMS}
     for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
         for line in block.splitlines():
             m = re.match(r"^\s*(?:- )?([a-z_]+):", line)

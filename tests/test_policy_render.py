@@ -10,9 +10,9 @@ import pytest
 
 from pivault.core.errors import InvalidArgumentError
 from pivault.core.model import Policy, Retention
-from pivault.core.policy_json import policy_as_dict
 from pivault.core.policy_parse import parse_policy
-from pivault.core.render import date_text, render_policy, retention_text
+from pivault.present.policy_json import policy_as_dict
+from pivault.present.policy_render import date_text, render_policy, retention_text
 from pivault.service.policy_files import default_policy_text, load_policy
 
 CLAUSES = ["1.1.1", "1.1.2", "1.1.3", "1.2.1", "1.2.2", "1.2.3", "1.3"] + [

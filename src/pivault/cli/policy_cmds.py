@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from pivault.cli.context import err, out
+from pivault.core.model import DEFAULT_LANG, LANGS, Lang
 from pivault.service.policy_files import lint_policy, load_policy
 
 app = typer.Typer(
@@ -17,11 +18,6 @@ app = typer.Typer(
 )
 
 FileArg = Annotated[Path | None, typer.Argument(help="Policy file (default: the bundled policy).")]
-
-
-class Lang(StrEnum):
-    zh = "zh-CN"
-    en = "en"
 
 
 class DocFormat(StrEnum):
@@ -55,7 +51,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="The resolved policy as JSON.")] = False,
 ) -> None:
     """The resolved policy: categories, purposes, features and rules with every field."""
-    from pivault.core.policy_json import policy_as_dict
+    from pivault.present.policy_json import policy_as_dict
 
     doc = policy_as_dict(load_policy(file))
     if as_json:
@@ -74,14 +70,14 @@ def show(
 @app.command("render")
 def render(
     file: FileArg = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="zh-CN or en")] = Lang.zh,
+    lang: Annotated[Lang, typer.Option("--lang", help=" or ".join(LANGS))] = DEFAULT_LANG,
     fmt: Annotated[DocFormat, typer.Option("--format", help="md or html")] = DocFormat.md,
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
     """The human-readable policy and the personal-information collection list."""
-    from pivault.core.render import render_policy
+    from pivault.present.policy_render import render_policy
 
-    text = render_policy(load_policy(file), lang.value, fmt.value)
+    text = render_policy(load_policy(file), lang, fmt.value)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -92,17 +88,18 @@ def render(
 def diff(
     old: Path,
     new: Path,
-    lang: Annotated[Lang, typer.Option("--lang")] = Lang.en,
+    lang: Annotated[Lang, typer.Option("--lang")] = "en",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Changes between two policy versions, marking those that need fresh consent (PIPL Art. 14)."""
-    from pivault.core.diff import diff_policies, format_diff_text
+    from pivault.core.diff import diff_policies
+    from pivault.present.policy_diff_text import diff_as_dict, format_diff_text
 
     result = diff_policies(load_policy(old), load_policy(new))
     if as_json:
-        out.print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2), markup=False)
+        out.print(json.dumps(diff_as_dict(result), ensure_ascii=False, indent=2), markup=False)
     else:
-        out.print(format_diff_text(result, lang.value), markup=False)
+        out.print(format_diff_text(result, lang), markup=False)
 
 
 @app.command("export")
@@ -114,7 +111,7 @@ def export(
     """Export the policy for other tools: a Fides system manifest (fideslang)."""
     import yaml
 
-    from pivault.core.fides_export import to_fides_manifest
+    from pivault.present.fides_export import to_fides_manifest
 
     text = yaml.safe_dump(to_fides_manifest(load_policy(file)), allow_unicode=True, sort_keys=False)
     if output:

@@ -25,11 +25,12 @@ from rich.progress import Progress as RichProgress
 
 from pivault.cli.context import err, options, out
 from pivault.detect import DEFAULT_MIN_SCORE
+from pivault.present.scan_html import render_scan_html
+from pivault.present.scan_json import render_scan_json
+from pivault.present.scan_summary import summary_line
+from pivault.present.scan_table import render_scan_table
 from pivault.service.policy_files import load_policy
-from pivault.service.scan import DEFAULT_SAMPLE, EXIT_DRIFT, ScanReport, scan_target, summary_line
-from pivault.service.scan.render_html import render_html
-from pivault.service.scan.render_json import render_json
-from pivault.service.scan.render_table import render_table
+from pivault.service.scan import DEFAULT_SAMPLE, EXIT_DRIFT, ScanReport, scan_target
 
 
 class ScanFormat(StrEnum):
@@ -78,12 +79,14 @@ def _scan_with_bar(target: str, policy: Path | None, sample: int, min_score: flo
 def _render(report: ScanReport, fmt: ScanFormat, output: Path | None) -> None:
     if fmt is ScanFormat.table:
         if output is None:
-            out.print(render_table(report))
+            out.print(render_scan_table(report))
             return
         with output.open("w", encoding="utf-8") as fh:
-            Console(file=fh, width=160, no_color=True, highlight=False).print(render_table(report))
+            Console(file=fh, width=160, no_color=True, highlight=False).print(
+                render_scan_table(report)
+            )
     else:
-        text = render_json(report) if fmt is ScanFormat.json else render_html(report)
+        text = render_scan_json(report) if fmt is ScanFormat.json else render_scan_html(report)
         if output is None:
             typer.echo(text, nl=False)
             return

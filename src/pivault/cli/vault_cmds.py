@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from pivault.cli.context import options, out
+from pivault.core.decide import features_needing
 from pivault.core.errors import InvalidArgumentError
 from pivault.core.values import BINARY_TYPES
 from pivault.crypto.master_key import MasterKey
@@ -229,7 +230,7 @@ def _consent(ctx: typer.Context, subject: str, item: str, granted: bool) -> None
             vault.grant(subject, item, channel="cli")
         else:
             vault.withdraw(subject, item, channel="cli")
-        needing = vault.policy.features_needing(item)
+        needing = features_needing(vault.policy, item)
     verb = "granted" if granted else "withdrew"
     out.print(f"{subject} {verb} consent to {item}")
     if needing:

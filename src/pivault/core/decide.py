@@ -186,3 +186,9 @@ def feature_missing_consents(policy: Policy, feature: str, granted: frozenset[st
     ):
         missing.extend(p for p in f.purposes if p not in missing)
     return missing
+
+
+def features_needing(policy: Policy, item: str) -> list[str]:
+    """Features that stop working when consent item ``item`` is refused."""
+    others = frozenset(policy.consent_items()) - {item}
+    return [f for f in policy.features if item in feature_missing_consents(policy, f, others)]

@@ -2,20 +2,22 @@
 
 PIPL Art. 14: when the purpose, the method or the kinds of personal information
 processed change, consent must be obtained again. :func:`diff_policies` marks each
-change with ``needs_consent`` and a reason (see :data:`REASONS` for every case);
+change with ``needs_consent`` and a reason code (see :data:`REASON_CODES`);
 changes that need no consent are still reported, as people must be told (Art. 17).
+
+Structure only: what changed and whether it needs consent. The words people read
+(summaries, reasons, the text report) are in :mod:`pivault.present.policy_diff_text`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from pivault.core.model import Basis, Category, ConsentStyle, Policy, Text
+from pivault.core.model import Basis, Category, ConsentStyle, Policy
 
-__all__ = ["Action", "Change", "ChangeKind", "PolicyDiff", "diff_policies", "format_diff_text"]
+__all__ = ["REASON_CODES", "Action", "Change", "ChangeKind", "PolicyDiff", "diff_policies"]
 
 
 class ChangeKind(StrEnum):
@@ -34,29 +36,20 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Change:
-    """One change. ``code`` is a stable machine-readable name of the reason."""
+    """One change. ``code`` is a stable machine-readable name of the reason (see
+    :data:`REASON_CODES`); ``changed`` names the attributes that changed, when the
+    change is about attributes rather than a whole entry or a rule."""
 
     kind: ChangeKind
     action: Action
     key: str
-    summary: Text
     needs_consent: bool
     code: str
-    reason: Text
     category: str | None = None
     purpose: str | None = None
     old: str | None = None
     new: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out.update(kind=self.kind.value, action=self.action.value)
-        out.update(summary=self.summary.as_dict(), reason=self.reason.as_dict())
-        return out
-
-    def line(self, lang: str = "en") -> str:
-        marker = _MARK_CONSENT if self.needs_consent else _MARK_INFO
-        return f"{marker.get(lang)} {self.summary.get(lang)} — {self.reason.get(lang)}"
+    changed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,125 +65,40 @@ class PolicyDiff:
     def consent_changes(self) -> list[Change]:
         return [c for c in self.changes if c.needs_consent]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "old_version": self.old_version,
-            "new_version": self.new_version,
-            "needs_consent": self.needs_consent,
-            "changes": [c.as_dict() for c in self.changes],
-        }
 
-
-_MARK_CONSENT = Text("[需重新同意]", "[needs consent]")
-_MARK_INFO = Text("[说明]", "[info]")
-_A14 = "（《个人信息保护法》第十四条）"
-_AGAIN = "consent must be obtained again (PIPL Art. 14)"
-
-#: Reason code -> (zh, en). Codes are stable; texts may improve.
-REASONS: dict[str, tuple[str, str]] = {
-    "new_purpose_for_existing_data": (
-        "已收集的信息被用于新的用途，使用前须重新取得同意" + _A14,
-        f"data collected before is used for a new purpose; {_AGAIN}",
-    ),
-    "new_category_for_consent_purpose": (
-        "基于同意的用途处理的信息种类增加，须重新取得同意" + _A14,
-        f"a consent-based purpose now processes a new kind of information; {_AGAIN}",
-    ),
-    "new_category_for_necessary_purpose": (
-        "新类别用于提供服务所必需的用途；须在隐私政策中告知",
-        "a new category for a purpose necessary to the service; tell people in the policy",
-    ),
-    "basis_changed": (
-        "用途的法律依据改变，须重新取得同意" + _A14,
-        f"the legal basis of the purpose changed; {_AGAIN}",
-    ),
-    "consent_now_opt_out": (
-        "单独同意改为默认开启：从未同意的人会被视为已同意，须重新取得同意" + _A14,
-        f"separate consent became opt-out, so people who never opted in would count as "
-        f"consenting; {_AGAIN}",
-    ),
-    "consent_now_separate": (
-        "默认开启改为单独同意：更严格，未主动同意者将停止处理",
-        "opt-out became separate consent: stricter; processing stops for people who never opted in",
-    ),
-    "new_opt_out_purpose": (
-        "新增默认开启的用途：从未被询问的人会被视为已同意，须先取得同意" + _A14,
-        "a new opt-out purpose would count as granted for people never asked; obtain consent "
-        "first (PIPL Art. 14)",
-    ),
-    "new_separate_consent_purpose": (
-        "新增需单独同意的用途：首次使用前会单独征得同意",
-        "a new purpose with separate consent: people are asked before any use",
-    ),
-    "new_necessary_purpose": (
-        "新增提供服务所必需的用途；须在隐私政策中告知",
-        "a new purpose necessary to the service; tell people in the policy",
-    ),
-    "now_joins_identity": (
-        "原本不与身份信息结合的信息现在可以结合，须重新取得同意" + _A14,
-        f"data that was never joined with identity now may be; {_AGAIN}",
-    ),
-    "retention_longer": (
-        "保存期限延长，须重新取得同意（《个人信息保护法》第十四条、第十九条）",
-        "kept longer than people were told; consent must be obtained again (PIPL Art. 14, 19)",
-    ),
-    "retention_shorter": (
-        "保存期限缩短，无需重新同意",
-        "kept for less time; no new consent needed",
-    ),
-    "retention_changed": ("保存期限的写法改变", "the retention is written differently"),
-    "became_sensitive": (
-        "类别成为敏感个人信息，须取得单独同意（《个人信息保护法》第二十九条）",
-        "the category became sensitive; separate consent is needed (PIPL Art. 29)",
-    ),
-    "sensitive_consent_item_changed": (
-        "该敏感信息改由另一项单独同意覆盖，须重新取得同意（《个人信息保护法》第二十九条）",
-        "another separate-consent item now covers this sensitive data; consent must be "
-        "obtained again (PIPL Art. 29)",
-    ),
-    "no_longer_sensitive": (
-        "类别不再标为敏感个人信息；请对照《个人信息保护法》第二十八条确认",
-        "the category is no longer marked sensitive; check this against PIPL Art. 28",
-    ),
-    "now_linkable": (
-        "原本不可与身份关联的信息现在可以关联，须重新取得同意" + _A14,
-        f"data that could not be linked to identity now can be; {_AGAIN}",
-    ),
-    "minimisation_changed": (
-        "基于同意使用的信息的处理方式（最小化变换）改变，须重新取得同意" + _A14,
-        f"how data used under consent is minimised changed; {_AGAIN}",
-    ),
-    "details_changed": (
-        "不影响处理目的、方式和种类；须在隐私政策中更新",
-        "does not change purposes, methods or kinds of data; update the published policy",
-    ),
-    "category_added": (
-        "新类别：仅用于规则允许的用途；敏感信息在收集前单独征得同意",
-        "new category: used only as its rules allow; sensitive ones only after separate consent",
-    ),
-    "removed": (
-        "不再收集或使用；已保存的数据应删除",
-        "no longer collected or used; delete what is held",
-    ),
-    "narrower_use": ("使用范围缩小，无需重新同意", "narrower use; no new consent needed"),
-    "feature_changed": (
-        "功能的收集范围仍受规则约束；须在隐私政策中更新",
-        "what a feature may collect is still bounded by the rules; update the published policy",
-    ),
-}
-
-_KIND_ZH = {
-    "category": "类别",
-    "retention": "保存期限",
-    "purpose": "用途",
-    "rule": "规则",
-    "feature": "功能",
-}
-_ACTION_ZH = {"added": "新增", "removed": "删除", "changed": "修改"}
+#: Every reason code :func:`diff_policies` gives. Codes are stable; their texts live in
+#: :mod:`pivault.present.policy_diff_text`.
+REASON_CODES: frozenset[str] = frozenset(
+    {
+        "new_purpose_for_existing_data",
+        "new_category_for_consent_purpose",
+        "new_category_for_necessary_purpose",
+        "basis_changed",
+        "consent_now_opt_out",
+        "consent_now_separate",
+        "new_opt_out_purpose",
+        "new_separate_consent_purpose",
+        "new_necessary_purpose",
+        "now_joins_identity",
+        "retention_longer",
+        "retention_shorter",
+        "retention_changed",
+        "became_sensitive",
+        "sensitive_consent_item_changed",
+        "no_longer_sensitive",
+        "now_linkable",
+        "minimisation_changed",
+        "details_changed",
+        "category_added",
+        "removed",
+        "narrower_use",
+        "feature_changed",
+    }
+)
 
 
 class _Changes(list[Change]):
-    """Collects changes of one kind, building their summaries and reasons."""
+    """Collects changes of one kind."""
 
     def __init__(self, kind: ChangeKind) -> None:
         super().__init__()
@@ -202,15 +110,10 @@ class _Changes(list[Change]):
         key: str,
         code: str,
         needs_consent: bool,
-        detail: Text | None = None,
+        *changed: str,
         **kw: str | None,
     ) -> None:
-        zh = f"{_ACTION_ZH[action.value]}{_KIND_ZH[self.kind.value]} {key!r}"
-        en = f"{self.kind.value} {action.value}: {key!r}"
-        if detail is not None:
-            zh, en = f"{zh}：{detail.zh}", f"{en}: {detail.en}"
-        reason = Text(*REASONS[code])
-        self.append(Change(self.kind, action, key, Text(zh, en), needs_consent, code, reason, **kw))
+        self.append(Change(self.kind, action, key, needs_consent, code, changed=changed, **kw))
 
 
 def _seconds(cat: Category) -> float:
@@ -251,35 +154,32 @@ _DETAIL_FIELDS: tuple[tuple[str, Callable[[Category], object]], ...] = (
 def _sensitivity(out: _Changes, old: Category, new: Category) -> None:
     key, was, now = new.key, old.sensitive_item, new.sensitive_item
     if was is None and now is not None:
-        detail = Text(f"成为敏感个人信息（{new.sensitive}）", f"now sensitive ({new.sensitive})")
         out.add(
             Action.CHANGED,
             key,
             "became_sensitive",
             True,
-            detail,
+            "sensitive",
             category=key,
             new=str(new.sensitive),
         )
     elif was is not None and now is None:
-        detail = Text("不再是敏感个人信息", "no longer sensitive")
         out.add(
             Action.CHANGED,
             key,
             "no_longer_sensitive",
             False,
-            detail,
+            "sensitive",
             category=key,
             old=str(old.sensitive),
         )
     elif was != now:
-        detail = Text(f"单独同意项 {was} → {now}", f"separate consent item {was} → {now}")
         out.add(
             Action.CHANGED,
             key,
             "sensitive_consent_item_changed",
             True,
-            detail,
+            "sensitive",
             category=key,
             old=was,
             new=now,
@@ -299,8 +199,7 @@ def _categories(old: Policy, new: Policy) -> list[Change]:
         if not _inherited(old, new, key, lambda x: x.sensitive_item):
             _sensitivity(out, o, c)
         if not o.linkable and c.linkable and not _inherited(old, new, key, lambda x: x.linkable):
-            detail = Text("可与身份关联", "now linkable to identity")
-            out.add(Action.CHANGED, key, "now_linkable", True, detail, category=key)
+            out.add(Action.CHANGED, key, "now_linkable", True, "linkable", category=key)
         if o.transform != c.transform:
             was = o.transform.name if o.transform else None
             now = c.transform.name if c.transform else None
@@ -309,9 +208,8 @@ def _categories(old: Policy, new: Policy) -> list[Change]:
                 and now in (None, was)
                 and _consent_uses(new, new.leaf_keys_under(key))
             )
-            detail = Text(f"最小化变换 {was} → {now}", f"minimisation {was} → {now}")
             code = "minimisation_changed" if consent else "details_changed"
-            out.add(Action.CHANGED, key, code, consent, detail, category=key, old=was, new=now)
+            out.add(Action.CHANGED, key, code, consent, "transform", category=key, old=was, new=now)
         fields = [
             name
             for name, get in _DETAIL_FIELDS
@@ -320,8 +218,7 @@ def _categories(old: Policy, new: Policy) -> list[Change]:
             and (name != "sensitive" or (o.sensitive and c.sensitive))
         ]
         if fields:
-            listed = Text(", ".join(fields), ", ".join(fields))
-            out.add(Action.CHANGED, key, "details_changed", False, listed, category=key)
+            out.add(Action.CHANGED, key, "details_changed", False, *fields, category=key)
     return out
 
 
@@ -341,8 +238,7 @@ def _retention(old: Policy, new: Policy) -> list[Change]:
             code, consent = "retention_shorter", False
         else:
             code, consent = "retention_changed", False
-        detail = Text(f"{was} → {now}", f"{was} → {now}")
-        out.add(Action.CHANGED, key, code, consent, detail, category=key, old=was, new=now)
+        out.add(Action.CHANGED, key, code, consent, "retention", category=key, old=was, new=now)
     return out
 
 
@@ -363,13 +259,12 @@ def _purposes(old: Policy, new: Policy) -> list[Change]:
             out.add(Action.ADDED, key, code, consent, purpose=key, new=p.basis.value)
             continue
         if o.basis is not p.basis:
-            detail = Text(f"法律依据 {o.basis} → {p.basis}", f"basis {o.basis} → {p.basis}")
             out.add(
                 Action.CHANGED,
                 key,
                 "basis_changed",
                 True,
-                detail,
+                "basis",
                 purpose=key,
                 old=o.basis.value,
                 new=p.basis.value,
@@ -377,31 +272,26 @@ def _purposes(old: Policy, new: Policy) -> list[Change]:
         elif o.consent is not None and p.consent is not None and o.consent is not p.consent:
             weaker = p.consent is ConsentStyle.OPT_OUT
             code = "consent_now_opt_out" if weaker else "consent_now_separate"
-            detail = Text(
-                f"同意方式 {o.consent} → {p.consent}", f"consent {o.consent} → {p.consent}"
-            )
             out.add(
                 Action.CHANGED,
                 key,
                 code,
                 weaker,
-                detail,
+                "consent",
                 purpose=key,
                 old=o.consent.value,
                 new=p.consent.value,
             )
         if o.joins_identity != p.joins_identity:
-            text = f"joins_identity {o.joins_identity} → {p.joins_identity}".lower()
             code = "now_joins_identity" if p.joins_identity else "narrower_use"
-            out.add(Action.CHANGED, key, code, p.joins_identity, Text(text, text), purpose=key)
+            out.add(Action.CHANGED, key, code, p.joins_identity, "joins_identity", purpose=key)
         fields = [
             n
             for n in ("clause", "label", "description", "fides_use")
             if getattr(o, n) != getattr(p, n)
         ]
         if fields:
-            listed = Text(", ".join(fields), ", ".join(fields))
-            out.add(Action.CHANGED, key, "details_changed", False, listed, purpose=key)
+            out.add(Action.CHANGED, key, "details_changed", False, *fields, purpose=key)
     return out
 
 
@@ -443,22 +333,15 @@ def _rules(old: Policy, new: Policy) -> list[Change]:
         )
         for leaves, code, consent in groups:
             for cat in _compress(new, leaves, _named(new, pk)):
-                detail = Text(
-                    f"用途 {pk!r} 现在可以使用 {cat!r}", f"purpose {pk!r} may now use {cat!r}"
-                )
-                out.add(
-                    Action.ADDED, f"{pk}:{cat}", code, consent, detail, category=cat, purpose=pk
-                )
+                out.add(Action.ADDED, f"{pk}:{cat}", code, consent, category=cat, purpose=pk)
         if pk not in old.purposes:
             continue
         for cat in _compress(new, (before - now) & set(new.allowed), _named(old, pk)):
-            detail = Text(f"用途 {pk!r} 不再使用 {cat!r}", f"purpose {pk!r} no longer uses {cat!r}")
             out.add(
                 Action.REMOVED,
                 f"{pk}:{cat}",
                 "narrower_use",
                 False,
-                detail,
                 category=cat,
                 purpose=pk,
             )
@@ -481,8 +364,7 @@ def _features(old: Policy, new: Policy) -> list[Change]:
             if getattr(o, n) != getattr(f, n)
         ]
         if fields:
-            listed = Text(", ".join(fields), ", ".join(fields))
-            out.add(Action.CHANGED, key, "feature_changed", False, listed)
+            out.add(Action.CHANGED, key, "feature_changed", False, *fields)
     return out
 
 
@@ -496,18 +378,3 @@ def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
         *_features(old, new),
     ]
     return PolicyDiff(old.version, new.version, tuple(changes))
-
-
-def format_diff_text(diff: PolicyDiff, lang: str = "en") -> str:
-    """A header line, then one line per change: marker, what changed, and why."""
-    n, m = len(diff.changes), len(diff.consent_changes())
-    if lang == "zh-CN":
-        head = (
-            f"策略 {diff.old_version} → {diff.new_version}：{n} 处变更，其中 {m} 处需重新取得同意"
-        )
-    else:
-        head = (
-            f"policy {diff.old_version} → {diff.new_version}: {n} change{'s' * (n != 1)}, "
-            f"{m} need{'s' * (m == 1)} fresh consent"
-        )
-    return "\n".join([head, *(c.line(lang) for c in diff.changes)]) + "\n"

@@ -11,9 +11,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal, get_args
 
-LANGS = ("zh-CN", "en")
+#: The languages every policy text is written in, and the whole product speaks.
+Lang = Literal["zh-CN", "en"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+#: Chinese first: the policy is for people in mainland China (PIPL).
+DEFAULT_LANG: Lang = "zh-CN"
 
 
 class Source(StrEnum):
@@ -68,7 +72,7 @@ class Text:
         return self.zh if lang == "zh-CN" else self.en
 
     def as_dict(self) -> dict[str, str]:
-        return {"zh-CN": self.zh, "en": self.en}
+        return {lang: self.get(lang) for lang in LANGS}
 
 
 EMPTY_TEXT = Text("", "")
@@ -251,16 +255,6 @@ class Policy:
         """Whether an item counts as granted before the person says anything."""
         purpose = self.purposes.get(item)
         return purpose is not None and purpose.consent is ConsentStyle.OPT_OUT
-
-    def features_needing(self, item: str) -> list[str]:
-        """Features that stop working when consent item ``item`` is refused."""
-        from pivault.core.decide import feature_missing_consents  # local: avoids a cycle
-
-        return [
-            f
-            for f in self.features
-            if item in feature_missing_consents(self, f, frozenset(self.consent_items()) - {item})
-        ]
 
 
 def leaf_keys_under(categories: Mapping[str, Category], key: str) -> list[str]:

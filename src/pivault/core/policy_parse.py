@@ -31,6 +31,7 @@ from pivault.core.model import (
     ValueType,
     leaf_keys_under,
 )
+from pivault.core.transforms import TRANSFORMS
 from pivault.core.yaml_located import LList, LMap, Loc, load_located
 
 #: Every key the policy format knows, per section. docs/policy.md documents each one.
@@ -89,21 +90,6 @@ VALUE_TYPES = (
     "biometric_template",
     "blinded_tokens",
 )
-#: Transform -> value types it applies to.
-TRANSFORMS: dict[str, tuple[str, ...]] = {
-    "truncate_ip": ("ip",),
-    "coarsen_location": ("geo_point",),
-    "strip_exif_location": ("image",),
-    "pseudonymise": ("device_id", "text"),
-    "redact_text": ("text",),
-}
-TRANSFORM_PARAMS: dict[str, tuple[str, ...]] = {
-    "truncate_ip": ("ipv4_prefix", "ipv6_prefix"),
-    "coarsen_location": ("decimals",),
-    "strip_exif_location": ("keep_location_as",),
-    "pseudonymise": (),
-    "redact_text": ("entities",),
-}
 ACCOUNT_LIFETIME = "account_lifetime"
 SUPPORTED_FORMAT = 1
 
@@ -165,13 +151,14 @@ class _Builder:
         value = m[key]
         loc = m.value_locs[key]
         if not isinstance(value, LMap):
-            self.problem(loc, f"{what}.{key} must map each language (zh-CN, en) to a text")
+            self.problem(loc, f"{what}.{key} must map each language ({', '.join(LANGS)}) to a text")
             return EMPTY_TEXT
         for lang in value:
             if lang not in LANGS:
                 self.problem(
                     value.key_locs[lang],
-                    f"unknown language {lang!r}{did_you_mean(lang, LANGS)}; valid: zh-CN, en",
+                    f"unknown language {lang!r}{did_you_mean(lang, LANGS)}; "
+                    f"valid: {', '.join(LANGS)}",
                 )
         texts: dict[str, str] = {}
         for lang in LANGS:
@@ -446,24 +433,29 @@ def _transform(b: _Builder, m: LMap, what: str, vt: ValueType | None) -> Transfo
                 params[k] = v
     else:
         name = value
-    if name not in TRANSFORMS:
+    spec = TRANSFORMS.get(name) if isinstance(name, str) else None
+    if spec is None:
         b.problem(
             loc,
             f"{what}.minimise: {name!r} is not a transform{did_you_mean(str(name), TRANSFORMS)}; "
             f"valid: {', '.join(TRANSFORMS)}",
         )
         return None
-    for p in params:
-        if p not in TRANSFORM_PARAMS[name]:
-            allowed = ", ".join(TRANSFORM_PARAMS[name]) or "(none)"
-            b.problem(loc, f"{what}.minimise: {name} takes no parameter {p!r}; valid: {allowed}")
-    if vt is not None and vt.name not in TRANSFORMS[name]:
+    for p, v in params.items():
+        if p not in spec.param_names:
+            allowed = ", ".join(spec.param_names) or "(none)"
+            b.problem(
+                loc, f"{what}.minimise: {spec.name} takes no parameter {p!r}; valid: {allowed}"
+            )
+        elif not spec.param(p).accepts(v):
+            b.problem(loc, f"{what}.minimise: {spec.name}.{p} must be {spec.param(p).type_name}")
+    if vt is not None and vt.name not in spec.value_types:
         b.problem(
             loc,
-            f"{what}.minimise: {name} applies to {', '.join(TRANSFORMS[name])} values, "
+            f"{what}.minimise: {spec.name} applies to {', '.join(spec.value_types)} values, "
             f"not {vt.name}",
         )
-    return Transform(name, params)
+    return Transform(spec.name, params)
 
 
 def _purposes(b: _Builder, root: LMap) -> dict[str, Purpose]:

@@ -3,6 +3,9 @@
 ``138****5678``, ``110105********002X``, ``张*``, ``z***@example.com``,
 ``192.168.*.*``. Separators and country codes are kept so the masked text
 still reads naturally; only the identifying characters become ``*``.
+
+The one masking implementation: redaction (:func:`mask`), scan reports and the
+privacy center (:func:`mask_value`, :func:`mask_text`) all use these rules.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ def _mobile(value: str) -> str:
     digits = [i for i, ch in enumerate(value) if ch.isdigit()]
     national = digits[-11:]  # a country code before the 11 digits stays readable
     hidden = set(national[3:-4])
+    if not hidden:  # too short for 3 + 4 digits to stay: never show a number whole
+        return mask_alnum(value, 2, 2)
     return "".join(STAR if i in hidden else ch for i, ch in enumerate(value))
 
 
@@ -71,9 +76,13 @@ def _mac(value: str) -> str:
 
 
 def _person_name(value: str) -> str:
+    """The surname stays (both characters of a compound one: 欧阳**), the given name goes;
+    a name no longer than its surname is masked whole, so it is never shown in full."""
     if value.isascii():
         return " ".join(w[:1] + STAR * (len(w) - 1) for w in value.split(" "))
     keep = 2 if value[:2] in COMPOUND_SURNAMES else 1
+    if len(value) <= keep:
+        keep = 0
     return value[:keep] + STAR * (len(value) - keep)
 
 
@@ -120,6 +129,24 @@ def _default(value: str) -> str:
     return mask_alnum(value, 1, 1)
 
 
+def mask_value(entity: Entity, value: str) -> str:
+    """The masked form of ``value`` read as an ``entity`` (138****5678, 欧阳**)."""
+    return _MASKERS.get(entity, _default)(value)
+
+
 def mask(finding: Finding) -> str:
     """The masked form of ``finding.value`` for its entity."""
-    return _MASKERS.get(finding.entity, _default)(finding.value)
+    return mask_value(finding.entity, finding.value)
+
+
+#: Stars shown at most for free text, so the mask does not tell its length.
+_TEXT_STARS = 8
+
+
+def mask_text(value: str) -> str:
+    """Free text of no known kind: its first quarter stays (at least one character),
+    then at most eight stars."""
+    if len(value) <= 2:
+        return value[:1] + STAR
+    shown = max(1, len(value) // 4)
+    return value[:shown] + STAR * min(len(value) - shown, _TEXT_STARS)

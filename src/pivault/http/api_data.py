@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from pivault.core.codec import to_json_value
 from pivault.http.api_models import (
     CollectRequest,
     CorrectRequest,
@@ -19,7 +20,6 @@ from pivault.http.api_models import (
     FindRequest,
     ReadRequest,
     from_json,
-    to_json,
 )
 from pivault.http.deps import RIGHTS_PURPOSE, Client, Svc, claim, claim_any
 
@@ -55,7 +55,7 @@ async def read(subject: str, body: ReadRequest, client: Client, svc: Svc) -> dic
     return {
         "subject": result.subject,
         "purpose": result.purpose,
-        "values": {k: to_json(v) for k, v in result.values.items()},
+        "values": {k: to_json_value(v) for k, v in result.values.items()},
         "denied": {k: d.as_dict() for k, d in result.denied.items()},
         "not_collected": result.missing,
     }

@@ -5,13 +5,11 @@ Binary values (images, biometric templates) travel as ``{"base64": "…"}``.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from pivault.core.errors import ValueValidationError
+from pivault.core.codec import binary_from_json
 from pivault.core.model import Policy
 from pivault.core.values import BINARY_TYPES
 
@@ -64,23 +62,9 @@ class FindRequest(Body):
     purpose: str = Field(default="service", min_length=1, max_length=64)
 
 
-def to_json(value: Any) -> Any:
-    """A value as JSON: bytes become ``{"base64": …}`` (as in an export)."""
-    if isinstance(value, bytes | bytearray):
-        return {"base64": base64.b64encode(bytes(value)).decode()}
-    return value
-
-
 def from_json(policy: Policy, category: str, value: Any) -> Any:
     """A value from JSON: ``{"base64": …}`` becomes bytes for binary categories."""
     cat = policy.categories.get(category)
     if cat is None or cat.value_type is None or cat.value_type.name not in BINARY_TYPES:
         return value
-    if not (
-        isinstance(value, dict) and set(value) == {"base64"} and isinstance(value["base64"], str)
-    ):
-        raise ValueValidationError(category, 'binary values are sent as {"base64": "…"}')
-    try:
-        return base64.b64decode(value["base64"], validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueValidationError(category, "not valid base64") from None
+    return binary_from_json(category, value)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
+from pivault.core.model import DEFAULT_LANG, Lang
 from pivault.http.api_models import ConsentChange
 from pivault.http.deps import RIGHTS_PURPOSE, Client, Svc, claim
 from pivault.service.vault_base import ConsentState
@@ -107,16 +108,18 @@ async def policy_version(client: Client, svc: Svc) -> dict[str, Any]:
 async def policy_text(
     client: Client,
     svc: Svc,
-    lang: Annotated[Literal["zh-CN", "en"], Query()] = "zh-CN",
+    lang: Annotated[Lang, Query()] = DEFAULT_LANG,
     format: Annotated[Literal["md", "html", "json"], Query()] = "md",
 ) -> Response | dict[str, Any]:
     """The policy as people read it (Markdown or HTML, zh-CN or en), or resolved as JSON."""
     policy = svc.vault.policy
     if format == "json":
-        from pivault.core.policy_json import policy_as_dict
+        from pivault.present.policy_json import policy_as_dict
 
         return policy_as_dict(policy)
-    from pivault.core.render import render_policy  # lazily: rendering is a separate module
+    from pivault.present.policy_render import (
+        render_policy,  # lazily: rendering is a separate module
+    )
 
     text = render_policy(policy, lang, format)
     if format == "html":

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pivault.core.errors import ValueValidationError
+from pivault.core.model import LANGS
 from pivault.http.center_base import (
     CENTER,
     LANG_COOKIE,
@@ -25,7 +26,6 @@ from pivault.http.center_base import (
     secure,
 )
 from pivault.http.deps import Svc
-from pivault.http.i18n import LANGS
 from pivault.service.privacy_links import SESSION_TTL, LinkRefusal
 
 router = APIRouter(prefix=CENTER, include_in_schema=False)

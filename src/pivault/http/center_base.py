@@ -14,8 +14,9 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from pivault.core.model import DEFAULT_LANG, LANGS
 from pivault.http.deps import Services, services, services_of
-from pivault.http.i18n import DEFAULT_LANG, LANGS, S, tr
+from pivault.http.i18n import S, tr
 from pivault.http.problems import CsrfError, SessionEndedError
 
 SESSION_COOKIE = "pivault_session"

@@ -8,6 +8,8 @@ import json
 import zipfile
 from typing import Any
 
+from pivault.core.codec import binary_json_text
+
 CSV_COLUMNS = (
     "category",
     "label_zh",
@@ -24,8 +26,9 @@ CSV_COLUMNS = (
 def _cell(value: Any) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, dict) and set(value) == {"base64"}:
-        return "base64:" + str(value["base64"])
+    binary = binary_json_text(value)
+    if binary is not None:
+        return binary
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 

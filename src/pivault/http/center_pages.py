@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -123,32 +121,20 @@ def download_zip(session: Session, svc: Svc) -> Response:
     return secure(response)
 
 
-_MAIN = re.compile(r"<main>(.*)</main>", re.S)
-_TITLE = re.compile(r"<header>(.*?)</header>", re.S)
-
-
-def _policy_body(html: str) -> str:
-    """The rendered policy's header and main content, to place inside this page's <main>.
-
-    Both come from :func:`render_policy`, which escapes everything from the policy file.
-    """
-    main, head = _MAIN.search(html), _TITLE.search(html)
-    if main is None:
-        return ""
-    title = (head.group(1) if head else "").replace("<h1", "<h2").replace("</h1>", "</h2>")
-    return title + main.group(1)
-
-
 @router.get("/policy")
 def policy(request: Request, session: Session, svc: Svc) -> HTMLResponse:
-    from pivault.core.render import render_policy  # lazily: a separate rendering module
+    # Lazily: rendering is a separate module. It escapes everything from the policy file.
+    from pivault.present.policy_diff_text import change_reason, change_summary
+    from pivault.present.policy_render import render_policy_fragment
 
     vault, lang = svc.vault, session.lang
     renewals = [
         {
             "item": r.item,
             "label": item_label(vault.policy, r.item, lang),
-            "changes": [c.summary.get(lang) + " — " + c.reason.get(lang) for c in r.changes],
+            "changes": [
+                change_summary(c).get(lang) + " — " + change_reason(c).get(lang) for c in r.changes
+            ],
         }
         for r in svc.versions.renewals(session.subject)
     ]
@@ -160,13 +146,13 @@ def policy(request: Request, session: Session, svc: Svc) -> HTMLResponse:
         current="policy",
         title_key="nav.policy",
         renewals=renewals,
-        policy_html=_policy_body(render_policy(vault.policy, lang, "html")),
+        policy_html=render_policy_fragment(vault.policy, lang),
     )
 
 
 @router.get("/policy/full")
 def policy_full(session: Session, svc: Svc) -> HTMLResponse:
-    from pivault.core.render import render_policy
+    from pivault.present.policy_render import render_policy
 
     response = HTMLResponse(render_policy(svc.vault.policy, session.lang, "html"))
     secure(response)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pivault.core.decide import features_needing
 from pivault.core.model import SOURCE_CLAUSE, Policy, Source
 from pivault.http.i18n import S, list_sep, tr
 from pivault.http.masks import full, masked, revealable
@@ -52,7 +53,7 @@ def data_groups(
     policy: Policy, export: Mapping[str, Any], lang: str, reveal: str | None
 ) -> list[SourceGroup]:
     """The person's values grouped by where they came from (1.1 / 1.2 / 1.3)."""
-    from pivault.core.render_text import retention_text  # lazily: a rendering module
+    from pivault.present.policy_text import retention_text  # lazily: a rendering module
 
     groups = {s: SourceGroup(SOURCE_CLAUSE[s], tr(lang, f"source.{s.value}")) for s in SOURCE_ORDER}
     for item in export["data"]:
@@ -108,7 +109,7 @@ class ConsentRow:
 def consent_rows(policy: Policy, states: Iterable[ConsentState], lang: str) -> list[ConsentRow]:
     rows = []
     for state in states:
-        needing = policy.features_needing(state.item)
+        needing = features_needing(policy, state.item)
         names = feature_labels(policy, needing, lang)
         desc = (
             policy.purposes[state.item].description
@@ -139,7 +140,7 @@ def change_message(policy: Policy, item: str, granted: bool, lang: str) -> str:
     label = item_label(policy, item, lang)
     if granted:
         return tr(lang, "done.granted", label=label)
-    needing = policy.features_needing(item)
+    needing = features_needing(policy, item)
     if not needing:
         return tr(lang, "done.withdrawn_none", label=label)
     return tr(lang, "done.withdrawn", label=label, features=feature_labels(policy, needing, lang))

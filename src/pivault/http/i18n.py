@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from pivault.core.model import Text
 
-LANGS = ("zh-CN", "en")
-DEFAULT_LANG = "zh-CN"
-
 S: dict[str, Text] = {
     "app": Text("隐私中心", "Privacy center"),
     "skip": Text("跳到主要内容", "Skip to main content"),

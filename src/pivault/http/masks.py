@@ -1,10 +1,12 @@
 """How values are shown in the privacy center: masked by default, in full on request.
 
-Simple masks by value type: a mainland mobile number keeps its first three and
-last four digits (138****5678), a name its first character (张*), other text
-its first quarter; coordinates keep whole degrees, IP addresses their first
-two parts. Binary values (photos, voiceprint templates) are never shown, only
-described; the download has them in full.
+Each value type is masked by the rule of :mod:`pivault.detect.masks` for the
+matching entity, so the center shows what redaction would: a mainland mobile
+number keeps its first three and last four digits (138****5678), a name its
+surname (张*, 欧阳**), an e-mail address its first letter and domain, an IP
+address its network part, coordinates two decimals (about 1 km); other text its
+first quarter. Binary values (photos, voiceprint templates) are never shown,
+only described; the download has them in full.
 """
 
 from __future__ import annotations
@@ -12,58 +14,34 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pivault.core.codec import binary_json_size
+from pivault.detect.masks import STAR, mask_alnum, mask_text, mask_value
+from pivault.detect.model import Entity
 from pivault.http.i18n import tr
 
 _NAME_KEYS = ("name", "nickname")
 
 
 def _phone(value: str) -> str:
-    digits = value[3:] if value.startswith("+86") else value.lstrip("+")
-    if len(digits) >= 11:
-        return digits[:3] + "****" + digits[-4:]
-    return digits[:2] + "*" * max(len(digits) - 4, 2) + digits[-2:]
-
-
-def _name(value: str) -> str:
-    return value[0] + "*" * max(len(value) - 1, 1)
-
-
-def _text(value: str) -> str:
-    if len(value) <= 2:
-        return value[0] + "*"
-    shown = max(1, len(value) // 4)
-    return value[:shown] + "*" * min(len(value) - shown, 8)
-
-
-def _email(value: str) -> str:
-    local, _, domain = value.partition("@")
-    return f"{local[:1]}***@{domain}"
+    # Shown as people write their own number: without +86.
+    return mask_value(Entity.CN_MOBILE, value.removeprefix("+86").lstrip("+"))
 
 
 def _ip(value: str) -> str:
-    if ":" in value:
-        return value.split(":", 1)[0] + ":****"
-    parts = value.split(".")
-    return ".".join([*parts[:2], "*", "*"])
+    return mask_value(Entity.IPV6 if ":" in value else Entity.IPV4, value)
 
 
 def _geo(value: Any) -> str:
     if not isinstance(value, dict):
-        return "**"
-    return f"{int(float(value.get('lat', 0)))}.*, {int(float(value.get('lon', 0)))}.*"
+        return STAR * 2
+    return mask_value(Entity.GPS, f"{float(value.get('lat', 0))}, {float(value.get('lon', 0))}")
 
 
 def describe_binary(value: Any, type_name: str, lang: str) -> str:
-    size = len(value) if isinstance(value, bytes | bytearray) else _b64_size(value)
+    size = len(value) if isinstance(value, bytes | bytearray) else binary_json_size(value)
     if type_name == "image":
         return tr(lang, "bytes_image", kb=max(1, round(size / 1024)))
     return tr(lang, "bytes_template", n=size)
-
-
-def _b64_size(value: Any) -> int:
-    if isinstance(value, dict) and isinstance(value.get("base64"), str):
-        return len(value["base64"]) * 3 // 4
-    return 0
 
 
 def masked(value: Any, type_name: str, category: str, lang: str) -> str:
@@ -85,16 +63,16 @@ def masked(value: Any, type_name: str, category: str, lang: str) -> str:
     if type_name == "phone":
         return _phone(text)
     if type_name == "email":
-        return _email(text)
+        return mask_value(Entity.EMAIL, text)
     if type_name == "ip":
         return _ip(text)
     if type_name == "datetime":
         return text[:10] + " **:**"
     if type_name == "integer":
-        return text[0] + "*" * (len(text) - 1) if len(text) > 1 else "*"
+        return mask_alnum(text, 1, 0)
     if category.rsplit(".", 1)[-1] in _NAME_KEYS:
-        return _name(text)
-    return _text(text)
+        return mask_value(Entity.PERSON_NAME, text)
+    return mask_text(text)
 
 
 def full(value: Any, type_name: str, lang: str) -> str:

@@ -7,13 +7,13 @@ collected, plus the access history. Erasure destroys the person's data key
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from pivault.core.codec import to_json_value
 from pivault.core.errors import UnknownCategoryError, UnknownSubjectError, ValueValidationError
 from pivault.core.values import decode, validate
 from pivault.crypto.envelope import open_value
@@ -24,12 +24,6 @@ from pivault.service.audit import AuditReport
 from pivault.service.minimise import apply_transform
 from pivault.service.vault_base import SELF, VaultBase, iso
 from pivault.store.schema import consent_events, pi_values, subjects
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, bytes | bytearray):
-        return {"base64": base64.b64encode(bytes(value)).decode()}
-    return value
 
 
 class RightsMixin(VaultBase):
@@ -61,7 +55,7 @@ class RightsMixin(VaultBase):
                         "source": cat.source.value,
                         "sensitive": cat.sensitive.value if cat.sensitive else None,
                         "value_type": cat.value_type.name,
-                        "value": _json_safe(decode(cat.value_type.name, plain)),
+                        "value": to_json_value(decode(cat.value_type.name, plain)),
                         "purposes": [
                             {
                                 "purpose": p,

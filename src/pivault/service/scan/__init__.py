@@ -7,8 +7,8 @@
 
 Sources: :mod:`.files` (text, logs, CSV, JSON/JSONL; directories recursively)
 and :mod:`.database` (SQLite and PostgreSQL tables, sampled, read-only).
-:mod:`.report` groups findings and decides policy drift; ``render_json``,
-``render_table`` and ``render_html`` present a report. No found value is
+:mod:`.report` groups findings and decides policy drift; :mod:`pivault.present`
+renders a report (table, JSON, HTML, one summary line). No found value is
 ever kept, logged or rendered: only masked samples.
 """
 
@@ -28,7 +28,6 @@ from pivault.service.scan.report import (
     PolicyMatcher,
     ScanReport,
     Skipped,
-    summary_line,
 )
 from pivault.store.engine import hide_password
 
@@ -47,7 +46,6 @@ __all__ = [
     "Skipped",
     "looks_like_db_url",
     "scan_target",
-    "summary_line",
 ]
 
 

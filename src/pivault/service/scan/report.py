@@ -13,7 +13,6 @@ Fides data category (exact match on a category's ``fides`` key).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pivault.core.model import Policy
@@ -177,16 +176,3 @@ class ScanReport:
         return sorted(
             ((e, n, verdicts[e]) for e, n in totals.items()), key=lambda t: (-t[1], t[0].value)
         )
-
-
-def summary_line(report: ScanReport) -> str:
-    """One line for humans: how much was scanned and found, and whether the policy drifts."""
-    drift = sum(g.count for g in report.drift)
-    entities: Iterable[str] = sorted({g.entity.value for g in report.drift})
-    text = (
-        f"{report.sources_scanned} source(s) scanned, {report.total_findings} finding(s), "
-        f"{len(report.skipped)} skipped"
-    )
-    if drift:
-        text += f"; POLICY DRIFT: {drift} finding(s) of {', '.join(entities)}"
-    return text

@@ -7,13 +7,14 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from pivault.service.scan.report import DRIFT, ScanReport, summary_line
+from pivault.present.scan_summary import summary_line
+from pivault.service.scan.report import DRIFT, ScanReport
 
 #: Locations shown per row in the terminal (JSON and HTML show more).
 SHOWN_LOCATIONS = 3
 
 
-def render_table(report: ScanReport) -> RenderableType:
+def render_scan_table(report: ScanReport) -> RenderableType:
     """Findings per source and entity, then skipped sources, then a one-line summary."""
     parts: list[RenderableType] = [
         Text(f"pivault scan {report.target}  (policy {report.policy_name} {report.policy_version})")

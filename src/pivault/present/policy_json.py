@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pivault.core.model import Category, Feature, Policy, Purpose, Retention
-from pivault.core.render_text import retention_text
+from pivault.core.decide import features_needing
+from pivault.core.model import LANGS, Category, Feature, Policy, Purpose, Retention
+from pivault.present.policy_text import retention_text
 
 __all__ = ["policy_as_dict"]
 
@@ -32,7 +33,7 @@ def _retention(r: Retention | None) -> dict[str, Any] | None:
         "iso": r.iso,
         "seconds": r.seconds,
         "account_lifetime": r.account_lifetime,
-        "text": {lang: retention_text(r, lang) for lang in ("zh-CN", "en")},
+        "text": {lang: retention_text(r, lang) for lang in LANGS},
     }
 
 
@@ -111,7 +112,7 @@ def policy_as_dict(policy: Policy) -> dict[str, Any]:
                 "item": item,
                 "kind": kind,
                 "default_granted": policy.consent_default(item),
-                "features_needing": policy.features_needing(item),
+                "features_needing": features_needing(policy, item),
             }
             for item, kind in policy.consent_items().items()
         ],

@@ -11,7 +11,7 @@ from pivault.service.scan.report import ScanReport
 JSON_FORMAT_VERSION = 1
 
 
-def report_as_dict(report: ScanReport) -> dict[str, Any]:
+def scan_report_as_dict(report: ScanReport) -> dict[str, Any]:
     """The report as plain data (what ``--format json`` prints)."""
     return {
         "format": "pivault-scan",
@@ -48,5 +48,5 @@ def report_as_dict(report: ScanReport) -> dict[str, Any]:
     }
 
 
-def render_json(report: ScanReport) -> str:
-    return json.dumps(report_as_dict(report), ensure_ascii=False, indent=2) + "\n"
+def render_scan_json(report: ScanReport) -> str:
+    return json.dumps(scan_report_as_dict(report), ensure_ascii=False, indent=2) + "\n"

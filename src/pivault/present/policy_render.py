@@ -6,7 +6,8 @@ and analytics paragraphs) and ends with the personal information collection
 list. Every clause lists exactly the categories and purposes the policy file
 declares for it, so the text people read is the policy the vault enforces.
 
-Pure: builds strings only (Markdown, or one self-contained HTML page).
+Pure: builds strings only (Markdown, one self-contained HTML page, or an HTML
+fragment for a page of the privacy center).
 """
 
 from __future__ import annotations
@@ -14,10 +15,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pivault.core import render_text as tx
 from pivault.core.errors import InvalidArgumentError
-from pivault.core.model import Category, ConsentStyle, Policy, Purpose, Source, Text
-from pivault.core.render_markup import (
+from pivault.core.model import (
+    DEFAULT_LANG,
+    LANGS,
+    Category,
+    ConsentStyle,
+    Policy,
+    Purpose,
+    Source,
+    Text,
+)
+from pivault.present import policy_text as tx
+from pivault.present.policy_markup import (
     Document,
     Inline,
     ItemList,
@@ -27,20 +37,26 @@ from pivault.core.render_markup import (
     Table,
     spans,
     to_html,
+    to_html_fragment,
     to_markdown,
 )
-from pivault.core.render_text import date_text, retention_text
+from pivault.present.policy_text import date_text, retention_text
 
-__all__ = ["FORMATS", "LANGS", "date_text", "render_policy", "retention_text"]
+__all__ = [
+    "FORMATS",
+    "date_text",
+    "render_policy",
+    "render_policy_fragment",
+    "retention_text",
+]
 
-LANGS = ("zh-CN", "en")
 FORMATS = ("md", "html")
 
 _SOURCE_GROUPS = ((Source.PROVIDED, "1.1"), (Source.OBSERVED, "1.2"), (Source.FROM_OTHERS, "1.3"))
 _ITEM_RE = re.compile(r"^(?P<base>.+)\((?P<n>\d+)\)$")
 
 
-def render_policy(policy: Policy, lang: str = "zh-CN", fmt: str = "md") -> str:
+def render_policy(policy: Policy, lang: str = DEFAULT_LANG, fmt: str = "md") -> str:
     """The policy as Markdown (``fmt="md"``) or a complete HTML page (``fmt="html"``)."""
     if lang not in LANGS:
         raise InvalidArgumentError(f"unknown language {lang!r}; valid: {', '.join(LANGS)}")
@@ -48,6 +64,14 @@ def render_policy(policy: Policy, lang: str = "zh-CN", fmt: str = "md") -> str:
         raise InvalidArgumentError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
     doc = _Builder(policy, lang).document()
     return to_markdown(doc) if fmt == "md" else to_html(doc)
+
+
+def render_policy_fragment(policy: Policy, lang: str = DEFAULT_LANG) -> str:
+    """The policy's title (``<h2>``), meta line and sections as HTML to place inside
+    another page's ``<main>`` (the privacy center's policy page)."""
+    if lang not in LANGS:
+        raise InvalidArgumentError(f"unknown language {lang!r}; valid: {', '.join(LANGS)}")
+    return to_html_fragment(_Builder(policy, lang).document())
 
 
 def _anchor(clause: str) -> str:

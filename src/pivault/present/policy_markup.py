@@ -1,6 +1,6 @@
 """A tiny document model and its Markdown and HTML writers.
 
-:mod:`pivault.core.render` builds the policy as blocks once; this module writes
+:mod:`pivault.present.policy_render` builds the policy as blocks once; this module writes
 those blocks as Markdown or as one self-contained HTML page. Every text that
 comes from a policy file is escaped here, in one place: ``html.escape`` for
 HTML, backslash escapes for Markdown (so a label such as ``<script>`` is shown,
@@ -212,6 +212,27 @@ def _html_block(block: Block | Section, out: list[str]) -> None:
         out.append("</tbody></table></div>")
 
 
+def _html_header(doc: Document, level: int) -> list[str]:
+    return [
+        f"<h{level}>{_h(doc.title)}</h{level}>",
+        f'<p class="meta">{_html_inline(doc.meta)}</p>',
+    ]
+
+
+def _html_sections(doc: Document) -> list[str]:
+    out: list[str] = []
+    for section in doc.sections:
+        _html_block(section, out)
+    return out
+
+
+def to_html_fragment(doc: Document) -> str:
+    """The title (as ``<h2>``), the meta line and the sections, to place inside another
+    page's ``<main>``: no document, head, navigation or footer."""
+    lines = ["", *_html_header(doc, 2), "", *_html_sections(doc), ""]
+    return "\n".join(lines)
+
+
 def to_html(doc: Document) -> str:
     out = [
         "<!DOCTYPE html>",
@@ -224,16 +245,14 @@ def to_html(doc: Document) -> str:
         "</head>",
         "<body>",
         "<header>",
-        f"<h1>{_h(doc.title)}</h1>",
-        f'<p class="meta">{_html_inline(doc.meta)}</p>',
+        *_html_header(doc, 1),
         "</header>",
         f'<nav aria-label="{_h(doc.nav_label)}"><ol>',
     ]
     out.extend(f'<li><a href="#{_h(s.anchor)}">{_h(s.title)}</a></li>' for s in doc.sections)
     out.append("</ol></nav>")
     out.append("<main>")
-    for section in doc.sections:
-        _html_block(section, out)
+    out.extend(_html_sections(doc))
     out.append("</main>")
     out.append(f"<footer><p>{_html_inline(doc.footer)}</p></footer>")
     out.append("</body>")

@@ -4,7 +4,7 @@ The six principles, the clause headings and the paragraphs below are the seed
 policy's own words (privacy-policy.zh-CN.txt, with its English rendering); they
 are part of the product, not of a policy file. Everything a policy file can
 change (categories, purposes, features, retention) is filled in by
-:mod:`pivault.core.render`.
+:mod:`pivault.present.policy_render`.
 """
 
 from __future__ import annotations

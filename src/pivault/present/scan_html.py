@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from pivault.service.scan.html_chart import MAX_BARS, bar_chart
-from pivault.service.scan.report import ScanReport, summary_line
+from pivault.present.scan_chart import MAX_BARS, bar_chart
+from pivault.present.scan_summary import summary_line
+from pivault.service.scan.report import ScanReport
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",
@@ -70,7 +71,7 @@ def _skipped_table(report: ScanReport) -> str:
     )
 
 
-def render_html(report: ScanReport) -> str:
+def render_scan_html(report: ScanReport) -> str:
     """The whole report as one HTML document."""
     per_source = report.per_source()
     summary_class = "summary drift" if report.has_drift else "summary"

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from pivault.core.model import Basis, Category, Policy, Purpose
-from pivault.core.render_text import retention_text
+from pivault.present.policy_text import retention_text
 
 __all__ = ["to_fides_manifest"]
 
