@@ -82,7 +82,12 @@ def verify_and_proofs(url: str, witness: Path, n: int) -> tuple[float, float, fl
             vault.audit.prove(index, n)
             times.append(time.perf_counter() - t0)
     times.sort()
-    return integrate_s, verify_s, 1000 * statistics.median(times), 1000 * times[int(0.99 * len(times))]
+    return (
+        integrate_s,
+        verify_s,
+        1000 * statistics.median(times),
+        1000 * times[int(0.99 * len(times))],
+    )
 
 
 def _threads(work: Callable[[int], None]) -> float:
@@ -118,9 +123,12 @@ def concurrent_reads(url: str, witness: Path) -> tuple[float, float, list[float]
             )
         vault.audit.integrate()
         engine = sa.create_engine(vault.engine.url, pool_size=THREADS + 2)
-        pi = sa.table("pi_values", sa.column("subject"), sa.column("category"), sa.column("ciphertext"))
+        pi = sa.table(
+            "pi_values", sa.column("subject"), sa.column("category"), sa.column("ciphertext")
+        )
         query = sa.select(pi.c.category, pi.c.ciphertext).where(
-            pi.c.subject == sa.bindparam("s"), pi.c.category.in_(["account.nickname", "account.phone"])
+            pi.c.subject == sa.bindparam("s"),
+            pi.c.category.in_(["account.nickname", "account.phone"]),
         )
         audit = sa.table("audit_log", sa.column("leaf"), sa.column("subject_tag"))
 
@@ -152,7 +160,9 @@ def concurrent_reads(url: str, witness: Path) -> tuple[float, float, list[float]
 
 
 def main(progress: Callable[[str], None] = print) -> Iterator[str]:
-    yield from section_header("Audit log: Merkle integration, verification, proofs, concurrent reads")
+    yield from section_header(
+        "Audit log: Merkle integration, verification, proofs, concurrent reads"
+    )
     yield (
         "Entries are shaped like real read entries (~260-byte leaves). Integration: pending "
         "entries → tree (contiguous indexes, tiles, size and root), batches of up to 4,096 per "
@@ -185,9 +195,14 @@ def main(progress: Callable[[str], None] = print) -> Iterator[str]:
         progress(f"audit: verify and proofs at {VERIFY_N:,} entries (SQLite)")
         with sqlite_url() as url:
             integrate_s, verify_s, p50, p99 = verify_and_proofs(url, witness, VERIFY_N)
-    pg_cell = lambda key: results.get("PostgreSQL", {}).get(key, f"not run ({pg})")  # noqa: E731
-    yield f"| integration, entries/s | {results['SQLite']['integrate']} | {pg_cell('integrate')} | ≥ 50,000 / ≥ 30,000 |"
-    yield f"| {THREADS} threads: vault read vs plain select + audit insert | {results['SQLite']['reads']} | {pg_cell('reads')} | ≤ 2.0× / ≤ 1.6× |"
+
+    def cells(key: str) -> str:
+        sqlite = results["SQLite"][key]
+        return f"{sqlite} | {results.get('PostgreSQL', {}).get(key, f'not run ({pg})')}"
+
+    yield f"| integration, entries/s | {cells('integrate')} | ≥ 50,000 / ≥ 30,000 |"
+    label = f"{THREADS} threads: vault read vs plain select + audit insert"
+    yield f"| {label} | {cells('reads')} | ≤ 2.0× / ≤ 1.6× |"
     yield ""
     yield f"At {VERIFY_N:,} entries on SQLite: integrating them took {integrate_s:.1f} s; "
     yield (

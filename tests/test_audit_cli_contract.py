@@ -67,15 +67,28 @@ def test_checkpoint_public_key_leaves_prove_and_verify_offline(logged: Cli, tmp_
     offline["PIVAULT_MASTER_KEY_FILE"] = "/nonexistent/master.key"
     c.env, saved = offline, c.env
     ok = c(
-        "audit", "verify-proof", "--public-key", key, "--checkpoint", str(tmp_path / "cp1"),
-        "--proof", str(tmp_path / "proof.json"),
+        "audit",
+        "verify-proof",
+        "--public-key",
+        key,
+        "--checkpoint",
+        str(tmp_path / "cp1"),
+        "--proof",
+        str(tmp_path / "proof.json"),
     )
     assert ok.stdout.startswith("OK: entry 1 is included")
     forged = {**proof, "leaf_hash": "00" * 32}
     (tmp_path / "forged.json").write_text(json.dumps(forged))
     bad = c(
-        "audit", "verify-proof", "--public-key", key, "--checkpoint", str(tmp_path / "cp1"),
-        "--proof", str(tmp_path / "forged.json"), ok=False,
+        "audit",
+        "verify-proof",
+        "--public-key",
+        key,
+        "--checkpoint",
+        str(tmp_path / "cp1"),
+        "--proof",
+        str(tmp_path / "forged.json"),
+        ok=False,
     )
     assert "NOT included" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
     c.env = saved
@@ -89,14 +102,22 @@ def test_checkpoint_public_key_leaves_prove_and_verify_offline(logged: Cli, tmp_
     c("read", "u1", "account", "--purpose", "service", "--actor", "app")
     c("audit", "checkpoint", "-o", str(tmp_path / "cp2"))
     consistency = json.loads(
-        c("audit", "prove-consistency", str(tmp_path / "cp1"), str(tmp_path / "cp2"), "--json").stdout
+        c(
+            "audit", "prove-consistency", str(tmp_path / "cp1"), str(tmp_path / "cp2"), "--json"
+        ).stdout
     )
     assert consistency["old_size"] == int(size) and consistency["new_size"] > int(size)
     (tmp_path / "consistency.json").write_text(json.dumps(consistency))
     c.env = offline
     ok = c(
-        "audit", "verify-proof", "--public-key", key, "--checkpoint", str(tmp_path / "cp2"),
-        "--proof", str(tmp_path / "consistency.json"),
+        "audit",
+        "verify-proof",
+        "--public-key",
+        key,
+        "--checkpoint",
+        str(tmp_path / "cp2"),
+        "--proof",
+        str(tmp_path / "consistency.json"),
     )
     assert "append-only extension" in ok.stdout
 

@@ -111,7 +111,9 @@ def test_removing_the_last_entries_is_detected(published: Vault) -> None:
     edit(published, "DELETE FROM audit_tiles")
     report = published.audit.verify()
     assert not report.ok
-    assert any(f"commits to {size} entries but the log holds only {size - 2}" in p for p in report.problems)
+    assert any(
+        f"commits to {size} entries but the log holds only {size - 2}" in p for p in report.problems
+    )
 
 
 def test_reordered_entries_are_detected(published: Vault) -> None:

@@ -108,7 +108,15 @@ def _vault_at_0003_with_a_chain(url: str, master: MasterKey, *, tamper: bool) ->
                     "INSERT INTO audit_log (seq, at, actor, action, subject, detail, digest) "
                     "VALUES (:s, :at, :a, :ac, :su, :d, :g)"
                 ),
-                {"s": seq, "at": at, "a": actor, "ac": action, "su": subject, "d": detail, "g": previous},
+                {
+                    "s": seq,
+                    "at": at,
+                    "a": actor,
+                    "ac": action,
+                    "su": subject,
+                    "d": detail,
+                    "g": previous,
+                },
             )
     engine.dispose()
 
@@ -136,7 +144,9 @@ def test_the_old_audit_chain_becomes_the_first_leaves_of_the_merkle_log(
         assert b"u1" not in leaves
 
 
-def test_the_merkle_migration_cannot_be_undone_silently(store_url: str, master_key: MasterKey) -> None:
+def test_the_merkle_migration_cannot_be_undone_silently(
+    store_url: str, master_key: MasterKey
+) -> None:
     from alembic import command
 
     Vault(store_url, master_key=master_key).close()

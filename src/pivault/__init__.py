@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from pivault._lazy import lazy_namespace
 
 if TYPE_CHECKING:
+    from pivault.core.audit_entry import AuditEntry
     from pivault.core.decide import Decider, Decision, Reason
     from pivault.core.errors import (
         CollectionRefusedError,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     from pivault.core.policy_check import check_policy
     from pivault.core.policy_parse import parse_policy
     from pivault.crypto.master_key import MasterKey
-    from pivault.core.audit_entry import AuditEntry
     from pivault.service.audit import AuditReport
     from pivault.service.policy_files import load_policy
     from pivault.service.vault import Vault

@@ -25,9 +25,7 @@ def test_the_server_sequences_and_proofs_verify_against_the_signed_checkpoint(
     server: Live,
 ) -> None:
     with server.client(server.app_key) as c:
-        r = c.post(
-            "/v1/subjects/u1/read", json={"categories": ["account"], "purpose": "service"}
-        )
+        r = c.post("/v1/subjects/u1/read", json={"categories": ["account"], "purpose": "service"})
         assert r.status_code == 200
     size = _wait_until_integrated(server)  # by the background sequencer, no CLI involved
     server.vault.audit.checkpoint()

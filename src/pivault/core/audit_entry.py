@@ -87,8 +87,6 @@ def parse_leaf(leaf: bytes, index: int | None, subject: str | None = None) -> Au
     """The entry a leaf holds; ``subject``: the id to show, when the reader knows it."""
     try:
         body = json.loads(leaf)
-        return AuditEntry(
-            index, body["at"], body["actor"], body["action"], subject, body["detail"]
-        )
+        return AuditEntry(index, body["at"], body["actor"], body["action"], subject, body["detail"])
     except (ValueError, KeyError, TypeError):
         raise AuditError(f"audit leaf {index} is not a pivault entry") from None

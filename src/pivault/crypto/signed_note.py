@@ -153,7 +153,9 @@ def open_note(note: str | bytes, verifier: NoteVerifier) -> str:
             )
         verified = True
     if not verified:
-        raise CheckpointError(f"the note carries no signature by {verifier.name}+{verifier.key_id.hex()}")
+        raise CheckpointError(
+            f"the note carries no signature by {verifier.name}+{verifier.key_id.hex()}"
+        )
     return text
 
 

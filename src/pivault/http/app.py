@@ -22,11 +22,11 @@ from fastapi.staticfiles import StaticFiles
 from pivault import __version__
 from pivault.crypto.master_key import MasterKey, default_key_path
 from pivault.http import api_audit, api_data, api_people, center_actions, center_pages, problems
-from pivault.http.sequencer import run_sequencer
 from pivault.http.center_base import html_error
 from pivault.http.deps import Services, Svc
 from pivault.http.metrics import Metrics
 from pivault.http.middleware import BodyGuard, Observe
+from pivault.http.sequencer import run_sequencer
 from pivault.http.settings import HttpSettings
 from pivault.service.clients import ApiClients
 from pivault.service.policy_files import load_policy, read_policy_text

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pivault.core.audit_entry import AuditEntry
 from pivault.core.decide import features_needing
 from pivault.core.model import SOURCE_CLAUSE, Policy, Source
 from pivault.http.i18n import S, list_sep, tr
 from pivault.http.masks import full, masked, revealable
-from pivault.core.audit_entry import AuditEntry
 from pivault.service.vault_base import ConsentState, FeatureStatus
 
 SOURCE_ORDER = (Source.PROVIDED, Source.OBSERVED, Source.FROM_OTHERS)

@@ -8,7 +8,8 @@ variable                       meaning                                 default
 ``PIVAULT_POLICY_FILE``        the policy file                         the bundled policy
 ``PIVAULT_MAX_BODY_BYTES``     largest request body accepted           10 MB (10485760)
 ``PIVAULT_PUBLIC_URL``         the server's public base URL, for links  the request's own URL
-``PIVAULT_AUDIT_WITNESS_DIR``  checkpoints' copy outside the database  ``~/.local/state/pivault/witness``
+``PIVAULT_AUDIT_WITNESS_DIR``  checkpoints' copy outside the database  ``~/.local/state/…``
+``PIVAULT_AUDIT_SEQUENCE_S``   seconds between sequencer rounds        0.25
 ``PIVAULT_AUDIT_CHECKPOINT_S`` seconds between published checkpoints   10
 =============================  ======================================  ==========================
 """

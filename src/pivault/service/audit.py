@@ -112,6 +112,19 @@ class TileNodes:
         self._conn = conn
         self._tiles: dict[tuple[int, int], bytes] = {}
 
+    def prefetch(self, compute: Callable[[merkle.NodeSource], object]) -> None:
+        """Fetch, in one query, every tile that ``compute`` will read (a dry run with
+        placeholder hashes finds them: which nodes a proof reads depends only on sizes)."""
+        wanted: set[tuple[int, int]] = set()
+
+        def record(level: int, index: int) -> bytes:
+            tile_level, height = divmod(level, TILE_HEIGHT)
+            wanted.add((tile_level, (index << height) // TILE_WIDTH))
+            return bytes(HASH_BYTES)
+
+        compute(record)
+        self._tiles.update(audit_store.tiles(self._conn, wanted - self._tiles.keys()))
+
     def tile(self, level: int, index: int) -> bytes:
         key = (level, index)
         if key not in self._tiles:
@@ -129,7 +142,9 @@ class TileNodes:
         count = 1 << height
         if len(tile) < offset + count * HASH_BYTES:
             raise ProofError(f"tile {tile_level}/{first // TILE_WIDTH} of the audit tree is short")
-        hashes = [tile[offset + i * HASH_BYTES : offset + (i + 1) * HASH_BYTES] for i in range(count)]
+        hashes = [
+            tile[offset + i * HASH_BYTES : offset + (i + 1) * HASH_BYTES] for i in range(count)
+        ]
         while len(hashes) > 1:
             hashes = [merkle.node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]
         return hashes[0]
@@ -210,6 +225,7 @@ class AuditLog:
                 return 0
             size, _ = audit_store.tree_state(conn)
             nodes = TileNodes(conn)
+            nodes.prefetch(lambda node: merkle.Frontier.at(size, node))
             frontier = merkle.Frontier.at(size, nodes.node)
             completed: list[tuple[int, int, bytes]] = []
             for _, leaf in batch:
@@ -319,9 +335,13 @@ class AuditLog:
             if not 0 <= index < tree_size:
                 raise ProofError(
                     f"entry {index} is not in the tree of size {tree_size} "
-                    f"(indexes 0…{tree_size - 1})" if tree_size else "the audit tree is empty"
+                    f"(indexes 0…{tree_size - 1})"
+                    if tree_size
+                    else "the audit tree is empty"
                 )
             nodes = TileNodes(conn)
+            nodes.prefetch(lambda node: merkle.inclusion_path(index, tree_size, node))
+            nodes.prefetch(lambda node: merkle.root_of(tree_size, node))
             path = merkle.inclusion_path(index, tree_size, nodes.node)
             proof = InclusionProof(
                 index,
@@ -475,7 +495,9 @@ def encode_leaf(leaf: bytes) -> str:
     return base64.b64encode(leaf).decode()
 
 
-def verify_proof_offline(public_key: str, checkpoint_note: str | bytes, proof: Mapping[str, Any]) -> str:
+def verify_proof_offline(
+    public_key: str, checkpoint_note: str | bytes, proof: Mapping[str, Any]
+) -> str:
     """Check an inclusion or consistency proof (the JSON of ``audit prove`` or
     ``audit prove-consistency``) against a checkpoint signed by ``public_key``; no vault,
     no database. Returns a one-line description; raises CheckpointError / ProofError."""
@@ -487,7 +509,8 @@ def verify_proof_offline(public_key: str, checkpoint_note: str | bytes, proof: M
             path = [decode_hash(str(h), "an inclusion_path hash") for h in proof["inclusion_path"]]
             if size != checkpoint.size:
                 raise ProofError(
-                    f"the proof is for a tree of {size} entries, the checkpoint for {checkpoint.size}"
+                    f"the proof is for a tree of {size} entries, "
+                    f"the checkpoint for {checkpoint.size}"
                 )
             if not merkle.verify_inclusion(index, size, leaf, path, checkpoint.root):
                 raise ProofError(f"entry {index} is NOT included in the checkpoint's tree")
@@ -495,7 +518,9 @@ def verify_proof_offline(public_key: str, checkpoint_note: str | bytes, proof: M
         if "consistency_path" in proof:
             old, new = int(proof["old_size"]), int(proof["new_size"])
             old_root = decode_hash(str(proof["old_root_hash"]), "old_root_hash")
-            path = [decode_hash(str(h), "a consistency_path hash") for h in proof["consistency_path"]]
+            path = [
+                decode_hash(str(h), "a consistency_path hash") for h in proof["consistency_path"]
+            ]
             if checkpoint.size != new:
                 raise ProofError(
                     f"the proof ends at {new} entries, the checkpoint has {checkpoint.size}"

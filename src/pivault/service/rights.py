@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from pivault.core.audit_entry import AuditAction, AuditEntry
 from pivault.core.codec import to_json_value
-from pivault.core.errors import UnknownCategoryError, UnknownSubjectError, ValueValidationError
+from pivault.core.errors import UnknownCategoryError, ValueValidationError
 from pivault.core.values import decode, validate
 from pivault.crypto.envelope import open_value
 from pivault.crypto.master_key import MasterKey
-from pivault.core.audit_entry import AuditAction, AuditEntry
 from pivault.service import keyring
 from pivault.service.audit import AuditReport
 from pivault.service.minimise import apply_transform

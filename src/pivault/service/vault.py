@@ -304,9 +304,7 @@ class Vault(RightsMixin):
                     if purpose not in caller.purposes
                     else Reason.NOT_PERMITTED_BY_POLICY
                 )
-                self._audit(
-                    conn, actor, AuditAction.FIND, None, {**detail, "denied": reason.value}
-                )
+                self._audit(conn, actor, AuditAction.FIND, None, {**detail, "denied": reason.value})
                 denied = AccessDeniedError(
                     reason.value,
                     f"actor {actor!r} may not look up {category!r} for purpose {purpose!r} "

@@ -123,9 +123,9 @@ audit_log = Table(
     ),
 )
 
-#: The Merkle tree's perfect subtrees in tiles of up to 256 hashes (c2sp.org/tlog-tiles'
-#: layout): tile (level L, index i) holds the hashes of the nodes at height 8·L numbered
-#: 256·i … 256·i + 255, concatenated. The last tile of a level may be partial.
+#: The Merkle tree's perfect subtrees in tiles of up to 256 hashes: tile (level L, index i)
+#: holds the hashes of the nodes at height L numbered 256·i … 256·i + 255, concatenated
+#: (every height is kept, so proofs hash nothing). The last tile of a level may be partial.
 audit_tiles = Table(
     "audit_tiles",
     metadata,

@@ -88,15 +88,14 @@ class Statements:
             dialect,
             ["subject", "wrapped_key", "consents", "created_at"],
         )
-        self._insert_audit = compile_statement(
-            audit_log.insert(), dialect, ["leaf", "subject_tag"]
-        )
+        self._insert_audit = compile_statement(audit_log.insert(), dialect, ["leaf", "subject_tag"])
 
     def _load_statement(self, n_categories: int) -> DriverStatement:
         """The load for ``n_categories`` ciphertexts (one bind each; at most one per category)."""
         found = self._loads.get(n_categories)
         if found is not None:
             return found
+
         def of_subject(col: Any, label: str) -> Any:
             query = select(col).where(subjects.c.subject == bindparam("subject"))
             return query.scalar_subquery().label(label)

@@ -14,8 +14,8 @@ Revises: 0003
 
 import json
 from collections.abc import Sequence
-from typing import Any
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import context, op
@@ -97,7 +97,9 @@ def _import_chain(bind: sa.Connection, rows: Sequence[sa.Row[Any]], audit_log: s
             "migration 0004 turns the audit chain into the Merkle log and needs the master "
             "key: open the vault with pivault (for example `pivault audit verify`)"
         )
-    keys: dict[str, bytes] = dict(bind.execute(sa.text("SELECT name, wrapped FROM vault_keys")).all())
+    keys: dict[str, bytes] = dict(
+        bind.execute(sa.text("SELECT name, wrapped FROM vault_keys")).all()
+    )
     audit_key = master.unwrap(bytes(keys["audit"]), "vault", "audit")
     problems = legacy_chain.verify(rows, audit_key)
     people: dict[str, bytes] = dict(
