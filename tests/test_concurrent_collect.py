@@ -144,7 +144,7 @@ def test_two_processes_collect_into_one_vault(store_url: str) -> None:
             ledger = conn.execute(
                 sa.select(sa.func.count()).select_from(consent_events)
             ).scalar_one()
-            seqs = conn.execute(sa.select(sa.func.count(sa.distinct(audit_log.c.seq)))).scalar_one()
+            seqs = conn.execute(sa.select(sa.func.count(sa.distinct(audit_log.c.idx)))).scalar_one()
     finally:
         engine.dispose()
     assert count == WORKERS * PEOPLE * 2

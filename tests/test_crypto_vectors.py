@@ -52,7 +52,13 @@ def test_every_vector_file_cites_a_published_source() -> None:
         "aes256gcm_mcgrew_viega.json",
         "hmac_sha256_rfc4231.json",
         "hkdf_sha256_rfc5869.json",
+        "ed25519_rfc8032.json",
+        "merkle_rfc6962_transparency_dev.json",
+        "signed_note_c2sp.json",
     }
+    assert "RFC 8032" in sources["ed25519_rfc8032.json"]
+    assert "transparency-dev/merkle" in sources["merkle_rfc6962_transparency_dev.json"]
+    assert "signed-note" in sources["signed_note_c2sp.json"]
     assert "Appendix B" in sources["aes256gcm_mcgrew_viega.json"]
     assert "RFC 4231" in sources["hmac_sha256_rfc4231.json"]
     assert "RFC 5869" in sources["hkdf_sha256_rfc5869.json"]
