@@ -35,7 +35,7 @@ def _fill_pending(vault: Vault, n: int) -> None:
     detail = {"purpose": "service", "allowed": ["account.phone"], "not_collected": [], "denied": {}}
     tag = bytes(range(32))
     batch = []
-    engine = vault.engine
+    engine = vault.store.engine
     for i in range(n):
         at = f"2026-12-01T00:00:{i % 60:02d}.{i % 1_000_000:06d}Z"
         batch.append(vault.audit.row(at=at, actor="app", action="read", tag=tag, detail=detail))
@@ -122,7 +122,7 @@ def concurrent_reads(url: str, witness: Path) -> tuple[float, float, list[float]
                 actor="app",
             )
         vault.audit.integrate()
-        engine = sa.create_engine(vault.engine.url, pool_size=THREADS + 2)
+        engine = sa.create_engine(vault.store.engine.url, pool_size=THREADS + 2)
         pi = sa.table(
             "pi_values", sa.column("subject"), sa.column("category"), sa.column("ciphertext")
         )

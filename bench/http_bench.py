@@ -203,7 +203,7 @@ def run_all(progress: Callable[[str], None]) -> tuple[list[Run], list[str]]:
 def _run_store(store: str, url: str, key_file: Path, progress: Callable[[str], None]) -> list[Run]:
     runs: list[Run] = []
     with Vault(url, master_key=MasterKey.from_file(key_file)) as vault:
-        api_key = ApiClients(vault).add("app", ["service", "security"]).key
+        api_key = ApiClients(vault.context).add("app", ["service", "security"]).key
         for s in _subjects():
             vault.collect(
                 s,

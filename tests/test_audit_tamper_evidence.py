@@ -31,7 +31,9 @@ def busy(vault: Vault) -> Vault:
 
 
 def edit(vault: Vault, sql: str, **params: object) -> None:
-    engine = sa.create_engine(vault._engine.url)  # a second, ordinary connection: the "attacker"
+    engine = sa.create_engine(
+        vault.store.engine.url
+    )  # a second, ordinary connection: the "attacker"
     with engine.begin() as conn:
         conn.execute(sa.text(sql), params)
     engine.dispose()
@@ -68,7 +70,7 @@ def test_intact_chain_verifies(busy: Vault) -> None:
 
 
 def leaf_of(vault: Vault, index: int) -> dict[str, object]:
-    engine = sa.create_engine(vault._engine.url)
+    engine = sa.create_engine(vault.store.engine.url)
     with engine.connect() as conn:
         leaf = conn.execute(sa.text("SELECT leaf FROM audit_log WHERE idx = :i"), {"i": index})
         body: dict[str, object] = json.loads(leaf.scalar_one())
@@ -145,12 +147,12 @@ def test_an_older_copy_of_the_database_restored_after_a_checkpoint_is_detected(
         pytest.skip("copies the SQLite file")
     path = Path(busy.url.split("///", 1)[1])
     busy.audit.checkpoint()
-    busy._engine.dispose()
+    busy.store.engine.dispose()
     backup = tmp_path / "backup.db"
     shutil.copy(path, backup)
     busy.read("u1", ["account.phone"], purpose="service", actor="app")  # a read to hide
     busy.audit.checkpoint()
-    busy._engine.dispose()
+    busy.store.engine.dispose()
     shutil.copy(backup, path)
     for suffix in ("-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)

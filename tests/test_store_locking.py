@@ -32,7 +32,7 @@ def write_lock_held(vault: Vault) -> Iterator[None]:
     holding, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with vault.engine.begin() as conn:  # SQLite: the writer lock and BEGIN IMMEDIATE
+        with vault.store.engine.begin() as conn:  # SQLite: the writer lock and BEGIN IMMEDIATE
             if conn.dialect.name == "postgresql":
                 conn.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
             holding.set()
@@ -107,10 +107,10 @@ def test_a_failing_driver_statement_is_a_sqlalchemy_error_without_values_and_rol
     with Vault(store_url, master_key=master_key) as vault:
         vault.add_actor("app", ["service"])
         before = vault.verify_audit().entries
-        statements = Statements(vault.engine.dialect)
+        statements = Statements(vault.store.engine.dialect)
         valid = {"leaf": b'{"v":1}', "subject_tag": None}
         broken = {"leaf": None, "subject_tag": b"someone-secret"}  # leaf is NOT NULL
-        with pytest.raises(IntegrityError) as info, transaction(vault.engine) as conn:
+        with pytest.raises(IntegrityError) as info, transaction(vault.store.engine) as conn:
             statements.write(conn, values=(), audit_entry=valid)
             statements.write(conn, audit_entry=broken, commit=True)
         assert "someone-secret" not in str(info.value)
@@ -127,7 +127,7 @@ def test_a_write_inside_another_write_fails_at_once_instead_of_waiting_for_itsel
         errors: list[Exception] = []
 
         def nested() -> None:
-            with vault.engine.begin():
+            with vault.store.engine.begin():
                 try:
                     vault.collect("u1", "registration", {"account.nickname": "小明"}, actor="app")
                 except StoreError as exc:

@@ -48,32 +48,32 @@ if TYPE_CHECKING:
     from pivault.core.policy_parse import parse_policy
     from pivault.crypto.master_key import MasterKey
     from pivault.service.audit import AuditReport
-    from pivault.service.policy_files import load_policy
-    from pivault.service.vault import Vault
-    from pivault.service.vault_base import (
+    from pivault.service.context import (
         Actor,
         CollectReceipt,
         ConsentState,
         FeatureStatus,
         ReadResult,
     )
+    from pivault.service.policy_files import load_policy
+    from pivault.service.vault import Vault
 
 __version__ = "0.1.0"
 
 #: Public name -> the module defining it.
 _WHERE = {
-    "Actor": "pivault.service.vault_base",
+    "Actor": "pivault.service.context",
     "AuditEntry": "pivault.core.audit_entry",
     "AuditReport": "pivault.service.audit",
-    "CollectReceipt": "pivault.service.vault_base",
+    "CollectReceipt": "pivault.service.context",
     "CollectionRefusedError": "pivault.core.errors",
     "ConsentRequiredError": "pivault.core.errors",
-    "ConsentState": "pivault.service.vault_base",
+    "ConsentState": "pivault.service.context",
     "Decider": "pivault.core.decide",
     "Decision": "pivault.core.decide",
     "DecryptionError": "pivault.core.errors",
     "DetectionError": "pivault.core.errors",
-    "FeatureStatus": "pivault.service.vault_base",
+    "FeatureStatus": "pivault.service.context",
     "ImageError": "pivault.core.errors",
     "InvalidArgumentError": "pivault.core.errors",
     "MasterKey": "pivault.crypto.master_key",
@@ -81,7 +81,7 @@ _WHERE = {
     "PivaultError": "pivault.core.errors",
     "Policy": "pivault.core.model",
     "PolicyError": "pivault.core.errors",
-    "ReadResult": "pivault.service.vault_base",
+    "ReadResult": "pivault.service.context",
     "Reason": "pivault.core.decide",
     "StoreError": "pivault.core.errors",
     "SubjectErasedError": "pivault.core.errors",

@@ -130,7 +130,7 @@ def _live(url: str, tmp_path: Path, max_body: int = 10 * 1024 * 1024) -> Iterato
     clock = FakeClock()
     key = MasterKey.generate()
     vault = Vault(url, master_key=key, clock=clock)
-    clients = ApiClients(vault)
+    clients = ApiClients(vault.context)
     app_key = clients.add("app", APP_PURPOSES).key
     ads_key = clients.add("ads", ADS_PURPOSES).key
     seed_person(vault)

@@ -127,9 +127,9 @@ def test_a_newer_policy_asks_for_fresh_consent(server: Live) -> None:
     # The person agreed to ads_recommendation while version 2025.2 was in force.
     old_policy = parse_policy(old_text)
     with Vault(server.vault.url, master_key=server.master_key, policy=old_policy) as old:
-        PolicyVersions(old).record(old_text)
+        PolicyVersions(old.context).record(old_text)
         old.grant("u1", "ads_recommendation")
-    renewals = PolicyVersions(server.vault).renewals("u1")
+    renewals = PolicyVersions(server.vault.context).renewals("u1")
     assert [r.item for r in renewals] == ["ads_recommendation"]
     assert renewals[0].changes[0].code == "new_purpose_for_existing_data"
     with _browser(server) as b:

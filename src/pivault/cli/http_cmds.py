@@ -105,7 +105,7 @@ def clients_add(
     """Register an API client (a vault actor) and print its API key, once."""
     with options(ctx).open_vault() as v:
         wanted = [p.strip() for p in purposes.split(",") if p.strip()]
-        issued = ApiClients(v).add(name, wanted, replace=replace)
+        issued = ApiClients(v.context).add(name, wanted, replace=replace)
     out.print(
         f"API client {issued.client.name} may claim: {', '.join(sorted(issued.client.purposes))}"
     )
@@ -117,7 +117,7 @@ def clients_add(
 def clients_list(ctx: typer.Context) -> None:
     """API clients, their purposes and a hint of their key (never the key)."""
     with options(ctx).open_vault() as v:
-        clients = ApiClients(v).list()
+        clients = ApiClients(v.context).list()
     table = Table("client", "purposes", "key", "created")
     for c in clients:
         table.add_row(c.name, ", ".join(sorted(c.purposes)), c.key_hint + "…", c.created_at)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pivault.core.model import DEFAULT_LANG, Lang
 from pivault.http.api_models import ConsentChange
 from pivault.http.deps import RIGHTS_PURPOSE, Client, Svc, claim
-from pivault.service.vault_base import ConsentState
+from pivault.service.context import ConsentState
 
 router = APIRouter(prefix="/v1", tags=["consents, features, policy"])
 

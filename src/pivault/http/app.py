@@ -77,12 +77,12 @@ def create_app(
             opened = vault
         svc = Services(
             opened,
-            ApiClients(opened),
-            PrivacyLinks(opened),
-            PolicyVersions(opened),
+            ApiClients(opened.context),
+            PrivacyLinks(opened.context),
+            PolicyVersions(opened.context),
             metrics,
             settings,
-            inline=opened.url.startswith("sqlite"),
+            inline=opened.store.calls_are_local,
         )
         if source is not None:
             svc.versions.record(source)

@@ -16,7 +16,7 @@ from pivault.core.decide import features_needing
 from pivault.core.model import SOURCE_CLAUSE, Policy, Source
 from pivault.http.i18n import S, list_sep, tr
 from pivault.http.masks import full, masked, revealable
-from pivault.service.vault_base import ConsentState, FeatureStatus
+from pivault.service.context import ConsentState, FeatureStatus
 
 SOURCE_ORDER = (Source.PROVIDED, Source.OBSERVED, Source.FROM_OTHERS)
 

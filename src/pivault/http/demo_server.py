@@ -107,13 +107,13 @@ def main(argv: list[str] | None = None) -> None:
         (folder / "data").mkdir()
         url = f"sqlite:///{folder / 'data' / 'vault.db'}"
         with Vault(url, master_key=key) as vault:
-            clients = ApiClients(vault)
+            clients = ApiClients(vault.context)
             app_key = clients.add(
                 "app", ["service", "security", "personalisation", "product_improvement"]
             ).key
             ads_key = clients.add("ads", ["ads_recommendation", "ads_measurement"]).key
             seed(vault)
-            link = PrivacyLinks(vault).issue(SUBJECT, created_by="app")
+            link = PrivacyLinks(vault.context).issue(SUBJECT, created_by="app")
             settings = HttpSettings(vault_url=url, public_url=base)
             app = create_app(settings, vault=vault, policy_source=default_policy_text())
             read = '{"categories": ["account"], "purpose": "service"}'

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from pivault.core.audit_entry import AuditEntry, leaf_bytes, parse_leaf
 from pivault.core.errors import CheckpointError, ProofError, WitnessError
@@ -35,6 +35,7 @@ from pivault.crypto.signed_note import (
 )
 from pivault.store import audit_store
 from pivault.store.audit_store import HASH_BYTES, TILE_HEIGHT, TILE_WIDTH
+from pivault.store.store import Store
 
 __all__ = [
     "AuditEntry",
@@ -177,15 +178,13 @@ class AuditLog:
 
     def __init__(
         self,
-        engine: Engine,
-        reader: Engine,
+        store: Store,
         *,
         signer: NoteSigner,
         witness_dir: Path | None,
         now: Callable[[], str],
     ) -> None:
-        self._engine = engine
-        self._reader = reader
+        self._store = store
         self.signer = signer
         self.verifier = signer.verifier
         self.origin = signer.name
@@ -217,8 +216,8 @@ class AuditLog:
         return done
 
     def _integrate_batch(self, limit: int) -> int:
-        with self._engine.begin() as conn:
-            if not audit_store.elect_sequencer(conn):
+        with self._store.append() as conn:
+            if not self._store.elect_sequencer(conn):
                 return 0
             batch = audit_store.pending(conn, limit)
             if not batch:
@@ -233,21 +232,19 @@ class AuditLog:
             audit_store.assign_indexes(
                 conn, [{"id": entry_id, "idx": size + i} for i, (entry_id, _) in enumerate(batch)]
             )
-            audit_store.put_tiles(conn, _tile_updates(conn, completed))
+            audit_store.put_tiles(self._store, conn, _tile_updates(conn, completed))
             audit_store.set_tree_state(conn, frontier.size, frontier.root(), self._now())
         return len(batch)
 
     def pending(self) -> int:
-        with self._reader.connect() as conn:
+        with self._store.read() as conn:
             n = audit_store.pending_count(conn)
-            conn.rollback()
         return n
 
     # ---- checkpoints -----------------------------------------------------------------
     def tree(self) -> tuple[int, bytes]:
-        with self._reader.connect() as conn:
+        with self._store.read() as conn:
             size, root = audit_store.tree_state(conn)
-            conn.rollback()
         return size, root if root is not None else merkle.EMPTY_ROOT
 
     def checkpoint(self) -> str:
@@ -260,14 +257,13 @@ class AuditLog:
         size, root = self.tree()
         note = self.signer.sign(format_checkpoint(Checkpoint(self.origin, size, root)))
         self._write_witness(size, note)
-        with self._engine.begin() as conn:
+        with self._store.append() as conn:
             audit_store.add_checkpoint(conn, size, note, self._now())
         return note
 
     def latest_checkpoint(self) -> str | None:
-        with self._reader.connect() as conn:
+        with self._store.read() as conn:
             row = audit_store.latest_checkpoint(conn)
-            conn.rollback()
         return None if row is None else row[1]
 
     def publish_if_due(self, min_interval_s: float, now_s: float, last_s: float) -> bool:
@@ -327,7 +323,7 @@ class AuditLog:
 
     # ---- proofs ----------------------------------------------------------------------
     def prove(self, index: int, tree_size: int | None = None) -> InclusionProof:
-        with self._reader.connect() as conn:
+        with self._store.read() as conn:
             size, _ = audit_store.tree_state(conn)
             tree_size = size if tree_size is None else tree_size
             if tree_size > size:
@@ -350,11 +346,10 @@ class AuditLog:
                 tuple(path),
                 merkle.root_of(tree_size, nodes.node),
             )
-            conn.rollback()
         return proof
 
     def prove_consistency(self, old_size: int, new_size: int) -> ConsistencyProof:
-        with self._reader.connect() as conn:
+        with self._store.read() as conn:
             size, _ = audit_store.tree_state(conn)
             if not 0 <= old_size <= new_size <= size:
                 raise ProofError(
@@ -369,24 +364,21 @@ class AuditLog:
                 merkle.root_of(new_size, nodes.node),
                 tuple(merkle.consistency_path(old_size, new_size, nodes.node)),
             )
-            conn.rollback()
         return proof
 
     # ---- reading ---------------------------------------------------------------------
     def leaves(self) -> Iterator[tuple[int, bytes]]:
-        with self._reader.connect() as conn:
+        with self._store.read() as conn:
             yield from audit_store.leaves(conn)
-            conn.rollback()
 
     def entries(self, tag: bytes | None, subject: str | None) -> list[AuditEntry]:
         """Entries with subject commitment ``tag`` (every entry for None), oldest first."""
-        with self._reader.connect() as conn:
+        with self._store.read() as conn:
             rows = (
                 audit_store.all_entries(conn)
                 if tag is None
                 else audit_store.entries_with_tag(conn, tag)
             )
-            conn.rollback()
         return [parse_leaf(leaf, idx, subject) for idx, _, leaf in rows]
 
     # ---- verification ----------------------------------------------------------------
@@ -396,7 +388,7 @@ class AuditLog:
         ``extra`` (name, note): altered, removed, inserted or reordered entries show."""
         report = AuditReport()
         expected: dict[int, list[tuple[str, bytes]]] = {}
-        with self._reader.connect() as conn:
+        with self._store.read() as conn:
             notes = [*self.witness_notes(), *extra]
             notes += [(f"database checkpoint {s}", n) for s, n in audit_store.checkpoints(conn)]
             for name, note in notes:
@@ -446,7 +438,6 @@ class AuditLog:
                         )
             self._check_tiles(conn, recomputed, report)
             report.pending = audit_store.pending_count(conn)
-            conn.rollback()
         return report
 
     @staticmethod

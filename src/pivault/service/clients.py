@@ -12,12 +12,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, select, text
+from sqlalchemy import delete, select, text
 
 from pivault.core.errors import InvalidArgumentError
 from pivault.crypto.tokens import new_secret, secret_digest
-from pivault.service.vault import Vault
-from pivault.store.engine import read_only
+from pivault.service.actors import add_actor
+from pivault.service.context import VaultContext
 from pivault.store.schema import actors, api_clients
 
 KEY_PREFIX = "pvk_"
@@ -41,11 +41,6 @@ class IssuedKey:
     key: str
 
 
-def vault_engine(vault: Vault) -> Engine:
-    """The vault's engine, for the HTTP service's own tables (never for personal values)."""
-    return vault.engine
-
-
 #: A client with its purposes, which are its actor's: a client's purposes live in one table.
 _CLIENTS = select(
     api_clients.c.name, api_clients.c.key_hint, api_clients.c.created_at, actors.c.purposes
@@ -55,10 +50,8 @@ _CLIENTS = select(
 class ApiClients:
     """The registry of API clients, stored beside the vault (tables of migration 0002)."""
 
-    def __init__(self, vault: Vault) -> None:
-        self._vault = vault
-        self._engine = vault_engine(vault)
-        self._reader = read_only(self._engine)
+    def __init__(self, ctx: VaultContext) -> None:
+        self._ctx = ctx
 
     def add(self, name: str, purposes: Iterable[str], *, replace: bool = False) -> IssuedKey:
         """Register ``name`` as a vault actor with ``purposes`` and issue its API key.
@@ -73,10 +66,10 @@ class ApiClients:
             raise InvalidArgumentError(
                 f"API client {name!r} exists; pass --replace to issue it a new key"
             )
-        actor = self._vault.add_actor(name, wanted)  # validates the name and the purposes
+        actor = add_actor(self._ctx, name, wanted)  # validates the name and the purposes
         key = new_secret(KEY_PREFIX)
-        client = ApiClient(name, actor.purposes, key[: len(KEY_PREFIX) + 4], self._vault.now())
-        with self._engine.begin() as conn:
+        client = ApiClient(name, actor.purposes, key[: len(KEY_PREFIX) + 4], self._ctx.now())
+        with self._ctx.store.append() as conn:
             conn.execute(delete(api_clients).where(api_clients.c.name == name))
             conn.execute(
                 api_clients.insert().values(
@@ -89,33 +82,29 @@ class ApiClients:
         return IssuedKey(client, key)
 
     def get(self, name: str) -> ApiClient | None:
-        with self._reader.connect() as conn:
+        with self._ctx.store.read() as conn:
             row = conn.execute(_CLIENTS.where(api_clients.c.name == name)).first()
-            conn.rollback()
         return None if row is None else _client(row)
 
     def list(self) -> list[ApiClient]:
-        with self._reader.connect() as conn:
+        with self._ctx.store.read() as conn:
             rows = conn.execute(_CLIENTS.order_by(api_clients.c.name)).all()
-            conn.rollback()
         return [_client(r) for r in rows]
 
     def authenticate(self, key: str) -> ApiClient | None:
         """The client holding ``key``, or None. The lookup is by digest of the key."""
         if not key.startswith(KEY_PREFIX) or len(key) > 128:
             return None
-        with self._reader.connect() as conn:
+        with self._ctx.store.read() as conn:
             row = conn.execute(
                 _CLIENTS.where(api_clients.c.key_digest == secret_digest(key))
             ).first()
-            conn.rollback()
         return None if row is None else _client(row)
 
     def ping(self) -> None:
         """Raise if the store cannot be reached (for health checks)."""
-        with self._reader.connect() as conn:
+        with self._ctx.store.read() as conn:
             conn.execute(text("SELECT 1"))
-            conn.rollback()
 
 
 def _client(row: object) -> ApiClient:

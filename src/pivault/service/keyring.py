@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, select, update
 
 from pivault.core.errors import MasterKeyError
 from pivault.crypto.master_key import MasterKey
 from pivault.crypto.primitives import new_key
-from pivault.store.engine import SETUP_LOCK
 from pivault.store.schema import subjects, vault_keys, vault_meta
 
 #: ``session`` signs privacy-center links and cookies; every server worker shares it.
@@ -38,9 +37,10 @@ class VaultKeys:
 
 
 def open_or_create(conn: Connection, master: MasterKey, created_at: str) -> VaultKeys:
-    """Unwrap the vault keys, creating them on a new vault. Wrong master key: MasterKeyError."""
-    if conn.dialect.name == "postgresql":  # two processes opening a new vault at once
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SETUP_LOCK})
+    """Unwrap the vault keys, creating them on a new vault. Wrong master key: MasterKeyError.
+
+    ``conn`` is a :meth:`Store.setup` transaction: two processes opening a new vault at
+    once create its keys once."""
     meta = dict(conn.execute(select(vault_meta.c.name, vault_meta.c.value)).all())
     stored_id = meta.get("master_key_id")
     if stored_id is None:

@@ -15,15 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from pivault.core.diff import Change, diff_policies
 from pivault.core.errors import PolicyError
 from pivault.core.model import Policy
 from pivault.core.policy_parse import parse_policy
-from pivault.service.clients import vault_engine
-from pivault.service.vault import Vault
-from pivault.store.engine import read_only
+from pivault.service.consent import consents
+from pivault.service.context import VaultContext
 from pivault.store.schema import policy_versions
 
 
@@ -37,53 +35,43 @@ class Renewal:
 
 
 class PolicyVersions:
-    def __init__(self, vault: Vault) -> None:
-        self._vault = vault
-        self._engine = vault_engine(vault)
-        self._reader = read_only(self._engine)
+    def __init__(self, ctx: VaultContext) -> None:
+        self._ctx = ctx
 
     def record(self, source: str) -> None:
         """Record the current policy's text under its version (once; later texts are kept out)."""
-        version = self._vault.policy.version
-        with self._engine.begin() as conn:
+        version = self._ctx.policy.version
+        with self._ctx.store.append() as conn:
             known = conn.execute(
                 select(policy_versions.c.version).where(policy_versions.c.version == version)
             ).first()
             if known is not None:
                 return
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(
-                    policy_versions.insert().values(
-                        version=version, source=source, recorded_at=self._vault.now()
-                    )
-                )
-        except IntegrityError:
-            pass  # another worker recorded it first
+        with self._ctx.store.append() as conn:  # another worker may have recorded it first
+            row = {"version": version, "source": source, "recorded_at": self._ctx.now()}
+            self._ctx.store.insert_new(conn, policy_versions, [row], ["version"])
 
     def versions(self) -> list[str]:
-        with self._reader.connect() as conn:
+        with self._ctx.store.read() as conn:
             rows = conn.execute(
                 select(policy_versions.c.version).order_by(policy_versions.c.recorded_at)
             ).scalars()
             out = list(rows)
-            conn.rollback()
         return out
 
     def policy(self, version: str) -> Policy | None:
         """The recorded policy of ``version``, or None if it was never recorded."""
-        with self._reader.connect() as conn:
+        with self._ctx.store.read() as conn:
             source = conn.execute(
                 select(policy_versions.c.source).where(policy_versions.c.version == version)
             ).scalar()
-            conn.rollback()
         return None if source is None else _parsed(source, version)
 
     def renewals(self, subject: str) -> list[Renewal]:
         """Consents of ``subject`` given under an older version whose terms changed since."""
-        current = self._vault.policy
+        current = self._ctx.policy
         out: list[Renewal] = []
-        for state in self._vault.consents(subject):
+        for state in consents(self._ctx, subject):
             if not (state.granted and state.explicit and state.policy_version):
                 continue
             if state.policy_version == current.version:

@@ -25,10 +25,7 @@ from pivault.crypto.tokens import (
     signature_valid,
     signing_key,
 )
-from pivault.service.clients import vault_engine
-from pivault.service.vault import Vault
-from pivault.service.vault_base import iso
-from pivault.store.engine import read_only
+from pivault.service.context import VaultContext, iso
 from pivault.store.schema import center_links, center_sessions
 
 LINK_TTL = timedelta(minutes=15)
@@ -64,19 +61,17 @@ class LinkOutcome:
 class PrivacyLinks:
     """Links and sessions of the privacy center, over the vault's store and session key."""
 
-    def __init__(self, vault: Vault) -> None:
-        self._vault = vault
-        self._engine = vault_engine(vault)
-        self._reader = read_only(self._engine)
-        session_key = vault.session_key
+    def __init__(self, ctx: VaultContext) -> None:
+        self._ctx = ctx
+        session_key = ctx.keys.session
         self._link_key = signing_key(session_key, "link")
         self._csrf_key = signing_key(session_key, "csrf")
 
     def _now(self) -> str:
-        return self._vault.now()
+        return self._ctx.now()
 
     def _later(self, delta: timedelta) -> str:
-        return iso(self._vault.clock() + delta)
+        return iso(self._ctx.clock() + delta)
 
     # ---- links --------------------------------------------------------------
     def issue(self, subject: str, *, created_by: str) -> IssuedLink:
@@ -86,7 +81,7 @@ class PrivacyLinks:
         """
         link_id = new_secret()
         now, expires = self._now(), self._later(LINK_TTL)
-        with self._engine.begin() as conn:
+        with self._ctx.store.append() as conn:
             conn.execute(delete(center_links).where(center_links.c.expires_at < now))
             conn.execute(
                 center_links.insert().values(
@@ -97,7 +92,7 @@ class PrivacyLinks:
                     expires_at=expires,
                 )
             )
-            self._vault.record_audit(
+            self._ctx.record(
                 conn, created_by, AuditAction.CENTER_LINK, subject, {"expires_at": expires}
             )
         signature = sign(self._link_key, _LINK_VERSION, link_id)
@@ -113,7 +108,7 @@ class PrivacyLinks:
             return LinkOutcome(None, LinkRefusal.INVALID)
         digest = secret_digest(link_id)
         now = self._now()
-        with self._engine.begin() as conn:
+        with self._ctx.store.append() as conn:
             claimed = conn.execute(
                 update(center_links)
                 .where(
@@ -142,7 +137,7 @@ class PrivacyLinks:
                     expires_at=self._later(SESSION_TTL),
                 )
             )
-            self._vault.record_audit(conn, CENTER_ACTOR, AuditAction.CENTER_OPEN, row.subject, {})
+            self._ctx.record(conn, CENTER_ACTOR, AuditAction.CENTER_OPEN, row.subject, {})
         return LinkOutcome(session, None, row.subject)
 
     # ---- sessions -----------------------------------------------------------
@@ -150,18 +145,17 @@ class PrivacyLinks:
         """The person a live session belongs to, or None (unknown or expired)."""
         if not session or len(session) > 100:
             return None
-        with self._reader.connect() as conn:
+        with self._ctx.store.read() as conn:
             subject = conn.execute(
                 select(center_sessions.c.subject).where(
                     center_sessions.c.session_digest == secret_digest(session),
                     center_sessions.c.expires_at > self._now(),
                 )
             ).scalar()
-            conn.rollback()
         return None if subject is None else str(subject)
 
     def end(self, session: str) -> None:
-        with self._engine.begin() as conn:
+        with self._ctx.store.append() as conn:
             conn.execute(
                 delete(center_sessions).where(
                     center_sessions.c.session_digest == secret_digest(session)
@@ -170,7 +164,7 @@ class PrivacyLinks:
 
     def end_all(self, subject: str) -> None:
         """End every session of ``subject`` (after they cancel their account)."""
-        with self._engine.begin() as conn:
+        with self._ctx.store.append() as conn:
             conn.execute(delete(center_sessions).where(center_sessions.c.subject == subject))
             conn.execute(delete(center_links).where(center_links.c.subject == subject))
 

@@ -1,8 +1,7 @@
 """The audit log's tables: entries, the tree's tiles, its size and root, checkpoints.
 
-Every dialect difference of the audit log lives here: how the sequencer is elected
-(a PostgreSQL advisory lock tried, not waited for; SQLite's writer lock, which the
-transaction already holds), and how tiles are upserted.
+The dialect differences (how the sequencer is elected, how tiles are upserted) are
+the :class:`~pivault.store.store.Store`'s.
 """
 
 from __future__ import annotations
@@ -11,11 +10,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from pivault.store.engine import SEQUENCER_LOCK
 from pivault.store.schema import audit_checkpoints, audit_log, audit_tiles, audit_tree
+from pivault.store.store import Store
 
 #: Nodes per tile, and the heights a tile level spans. c2sp.org/tlog-tiles spans 8 heights
 #: per tile level and rehashes the ones between; pivault keeps every height (about twice
@@ -24,21 +21,6 @@ TILE_WIDTH = 256
 TILE_HEIGHT = 1
 HASH_BYTES = 32
 _TREE = "log"
-
-
-def elect_sequencer(conn: Connection) -> bool:
-    """Inside a write transaction: True when this transaction may integrate entries.
-
-    PostgreSQL: an advisory lock *tried*, so a second server process skips its turn
-    instead of queueing; SQLite: the writer lock the transaction holds already.
-    """
-    if conn.dialect.name == "postgresql":
-        return bool(
-            conn.execute(
-                text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": SEQUENCER_LOCK}
-            ).scalar()
-        )
-    return True
 
 
 def tree_state(conn: Connection) -> tuple[int, bytes | None]:
@@ -95,18 +77,9 @@ def tiles(conn: Connection, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int
     return {(int(r.level), int(r.idx)): bytes(r.hashes) for r in rows}
 
 
-def put_tiles(conn: Connection, changed: Mapping[tuple[int, int], bytes]) -> None:
-    if not changed:
-        return
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(audit_tiles)
-    statement = statement.on_conflict_do_update(
-        index_elements=["level", "idx"], set_={"hashes": statement.excluded.hashes}
-    )
-    conn.execute(
-        statement,
-        [{"level": lv, "idx": ix, "hashes": h} for (lv, ix), h in sorted(changed.items())],
-    )
+def put_tiles(store: Store, conn: Connection, changed: Mapping[tuple[int, int], bytes]) -> None:
+    rows = [{"level": lv, "idx": ix, "hashes": h} for (lv, ix), h in sorted(changed.items())]
+    store.upsert(conn, audit_tiles, rows, ["level", "idx"])
 
 
 def all_tiles(conn: Connection) -> Iterator[tuple[int, int, bytes]]:

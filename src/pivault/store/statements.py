@@ -134,8 +134,8 @@ class Statements:
     def load(
         self,
         conn: Connection | DriverConnection,
-        subject: str,
-        actor: str,
+        subject: str | None,
+        actor: str | None,
         categories: Sequence[str] = (),
         *,
         lock: bool = True,
@@ -148,6 +148,7 @@ class Statements:
             params[f"c{i}"] = category
         steps = [Step(self._load_statement(len(categories)), params)]
         if lock:
+            assert subject is not None, "only a person's write takes a lock"
             steps = self._locked(steps, subject)
         rows = run(conn, self._dialect, steps)[-1].rows
         assert rows
