@@ -15,7 +15,7 @@ from rich.table import Table
 
 from pivault.cli.context import err, options, out
 from pivault.core.errors import CheckpointError, ProofError, WitnessError
-from pivault.service.audit import encode_leaf, verify_proof_offline
+from pivault.service.audit_offline import encode_leaf, verify_proof_offline
 
 app = typer.Typer(
     help="The audit log: verify it, publish signed checkpoints, prove entries, "
@@ -70,6 +70,8 @@ def checkpoint(
         raise WitnessError(f"cannot write {output}: folder {output.parent} does not exist")
     with options(ctx).open_vault(sequence=False) as vault:
         note = vault.audit.checkpoint()
+        for problem in vault.audit.witness_problems:
+            err.print(f"warning: {problem}", markup=False)
     if output is not None:
         try:
             output.write_text(note, encoding="utf-8")

@@ -14,6 +14,7 @@ from rich.console import Console
 from pivault.crypto.master_key import MasterKey, default_key_path
 from pivault.service.policy_files import load_policy
 from pivault.service.vault import Vault
+from pivault.service.witnesses import parse_witnesses
 
 DEFAULT_VAULT_URL = "sqlite:///pivault.db"
 
@@ -51,6 +52,7 @@ class Options:
             master_key=key,
             policy=load_policy(self.policy_file),
             witness_dir=self.witness_dir,
+            witnesses=parse_witnesses(os.environ.get("PIVAULT_AUDIT_WITNESSES", "")),
         ) as vault:
             try:
                 yield vault

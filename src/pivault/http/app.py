@@ -33,6 +33,7 @@ from pivault.service.policy_files import load_policy, read_policy_text
 from pivault.service.policy_versions import PolicyVersions
 from pivault.service.privacy_links import PrivacyLinks
 from pivault.service.vault import Vault
+from pivault.service.witnesses import parse_witnesses
 
 DESCRIPTION = """\
 pivault as a service. App backends call the **service API** (`/v1`) with a per-service
@@ -54,6 +55,7 @@ def open_vault(settings: HttpSettings) -> tuple[Vault, str]:
         master_key=key,
         policy=load_policy(settings.policy_file),
         witness_dir=settings.audit_witness_dir,
+        witnesses=parse_witnesses(settings.audit_witnesses),
     )
     return vault, source
 

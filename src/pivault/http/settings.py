@@ -9,6 +9,7 @@ variable                       meaning                                 default
 ``PIVAULT_MAX_BODY_BYTES``     largest request body accepted           10 MB (10485760)
 ``PIVAULT_PUBLIC_URL``         the server's public base URL, for links  the request's own URL
 ``PIVAULT_AUDIT_WITNESS_DIR``  checkpoints' copy outside the database  ``~/.local/state/…``
+``PIVAULT_AUDIT_WITNESSES``    external witnesses (JSON url/key list)  none
 ``PIVAULT_AUDIT_SEQUENCE_S``   seconds between sequencer rounds        0.25
 ``PIVAULT_AUDIT_CHECKPOINT_S`` seconds between published checkpoints   10
 =============================  ======================================  ==========================
@@ -35,6 +36,8 @@ class HttpSettings(BaseSettings):
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024)
     public_url: str | None = None
     audit_witness_dir: str = "default"
+    #: External C2SP tlog-witness servers: a JSON list of {"url": …, "key": …}.
+    audit_witnesses: str = ""
     #: How often the sequencer integrates pending audit entries, and publishes checkpoints.
     audit_sequence_s: float = Field(default=0.25, gt=0, le=60)
     audit_checkpoint_s: float = Field(default=10.0, gt=0, le=3600)

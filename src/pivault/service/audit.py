@@ -12,7 +12,6 @@ caught by :meth:`AuditLog.verify`.
 
 from __future__ import annotations
 
-import base64
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -28,11 +27,12 @@ from pivault.crypto import merkle
 from pivault.crypto.signed_note import (
     Checkpoint,
     NoteSigner,
-    NoteVerifier,
     format_checkpoint,
     open_note,
     parse_checkpoint,
 )
+from pivault.service.witnesses import ExternalWitness
+from pivault.service.witnesses import push as witness_push
 from pivault.store import audit_store
 from pivault.store.audit_store import HASH_BYTES, TILE_HEIGHT, TILE_WIDTH
 from pivault.store.store import Store
@@ -183,8 +183,14 @@ class AuditLog:
         signer: NoteSigner,
         witness_dir: Path | None,
         now: Callable[[], str],
+        witnesses: Sequence[ExternalWitness] = (),
     ) -> None:
         self._store = store
+        self.witnesses = list(witnesses)
+        #: Problems of the last checkpoint's external witnesses (empty: all cosigned).
+        self.witness_problems: list[str] = []
+        #: The size each external witness last cosigned (a hint: a 409 corrects it).
+        self._cosigned: dict[str, int] = {}
         self.signer = signer
         self.verifier = signer.verifier
         self.origin = signer.name
@@ -251,15 +257,34 @@ class AuditLog:
         """Integrate pending entries, then sign, store and publish the tree's checkpoint.
 
         The note is written to the witness directory first: if that fails nothing is
-        stored (:class:`WitnessError`).
+        stored (:class:`WitnessError`). Then each external witness is asked to cosign;
+        their cosignatures are added to the stored note (a witness that fails is in
+        :attr:`witness_problems`, and the next checkpoint asks again).
         """
         self.integrate()
         size, root = self.tree()
-        note = self.signer.sign(format_checkpoint(Checkpoint(self.origin, size, root)))
+        text = format_checkpoint(Checkpoint(self.origin, size, root))
+        note = self.signer.sign(text)
         self._write_witness(size, note)
         with self._store.append() as conn:
             audit_store.add_checkpoint(conn, size, note, self._now())
+        cosignatures, self.witness_problems = [], []
+        for witness in self.witnesses:
+            old = self._cosigned.get(witness.verifier.name, 0)
+            try:
+                cosignatures.append(witness_push(witness, note, text, size, old, self._consistency))
+                self._cosigned[witness.verifier.name] = size
+            except WitnessError as exc:
+                self.witness_problems.append(str(exc))
+        if cosignatures:
+            note += "".join(cosignatures)
+            self._write_witness(size, note)
+            with self._store.append() as conn:
+                audit_store.set_checkpoint_note(conn, size, note)
         return note
+
+    def _consistency(self, old: int, new: int) -> list[bytes]:
+        return list(self.prove_consistency(old, new).consistency_path)
 
     def latest_checkpoint(self) -> str | None:
         with self._store.read() as conn:
@@ -466,59 +491,3 @@ class AuditLog:
                     f"audit tile {level}/{index} does not match the entries "
                     "(proofs from it would not verify)"
                 )
-
-
-def verifier_from_text(text: str) -> NoteVerifier:
-    return NoteVerifier.parse(text)
-
-
-def decode_hash(text: str, what: str) -> bytes:
-    try:
-        raw = bytes.fromhex(text)
-    except (ValueError, TypeError):
-        raise ProofError(f"{what} is not a hex SHA-256 hash") from None
-    if len(raw) != 32:
-        raise ProofError(f"{what} is not 32 bytes")
-    return raw
-
-
-def encode_leaf(leaf: bytes) -> str:
-    return base64.b64encode(leaf).decode()
-
-
-def verify_proof_offline(
-    public_key: str, checkpoint_note: str | bytes, proof: Mapping[str, Any]
-) -> str:
-    """Check an inclusion or consistency proof (the JSON of ``audit prove`` or
-    ``audit prove-consistency``) against a checkpoint signed by ``public_key``; no vault,
-    no database. Returns a one-line description; raises CheckpointError / ProofError."""
-    checkpoint = parse_checkpoint(open_note(checkpoint_note, NoteVerifier.parse(public_key)))
-    try:
-        if "inclusion_path" in proof:
-            index, size = int(proof["index"]), int(proof["tree_size"])
-            leaf = decode_hash(str(proof["leaf_hash"]), "leaf_hash")
-            path = [decode_hash(str(h), "an inclusion_path hash") for h in proof["inclusion_path"]]
-            if size != checkpoint.size:
-                raise ProofError(
-                    f"the proof is for a tree of {size} entries, "
-                    f"the checkpoint for {checkpoint.size}"
-                )
-            if not merkle.verify_inclusion(index, size, leaf, path, checkpoint.root):
-                raise ProofError(f"entry {index} is NOT included in the checkpoint's tree")
-            return f"entry {index} is included in the signed tree of {size} entries"
-        if "consistency_path" in proof:
-            old, new = int(proof["old_size"]), int(proof["new_size"])
-            old_root = decode_hash(str(proof["old_root_hash"]), "old_root_hash")
-            path = [
-                decode_hash(str(h), "a consistency_path hash") for h in proof["consistency_path"]
-            ]
-            if checkpoint.size != new:
-                raise ProofError(
-                    f"the proof ends at {new} entries, the checkpoint has {checkpoint.size}"
-                )
-            if not merkle.verify_consistency(old, new, old_root, checkpoint.root, path):
-                raise ProofError(f"the tree of {new} entries does NOT extend the tree of {old}")
-            return f"the signed tree of {new} entries is an append-only extension of {old}"
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ProofError(f"the proof file is malformed: {exc}") from None
-    raise ProofError("the proof file has neither inclusion_path nor consistency_path")

@@ -15,7 +15,7 @@ Each method is one call into a use-case module (:mod:`~pivault.service.collect`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
@@ -50,6 +50,7 @@ from pivault.service.context import (
     system_clock,
 )
 from pivault.service.policy_files import load_policy
+from pivault.service.witnesses import ExternalWitness
 from pivault.store.store import Store, open_store
 
 __all__ = ["Vault"]
@@ -61,7 +62,8 @@ class Vault:
     ``Vault(url, master_key=MasterKey.from_file(path), policy=load_policy(file))``;
     the policy defaults to the bundled one, the clock to the system's UTC time;
     ``witness_dir``: where audit checkpoints are published outside the database
-    (``"default"``: :func:`~pivault.service.audit.default_witness_dir`; None: nowhere).
+    (``"default"``: :func:`~pivault.service.audit.default_witness_dir`; None: nowhere);
+    ``witnesses``: external C2SP tlog-witness servers asked to cosign each checkpoint.
     """
 
     def __init__(
@@ -72,6 +74,7 @@ class Vault:
         policy: Policy | None = None,
         clock: Clock = system_clock,
         witness_dir: Path | str | None = "default",
+        witnesses: Sequence[ExternalWitness] = (),
     ) -> None:
         self.url = url
         policy = policy if policy is not None else load_policy()
@@ -97,6 +100,7 @@ class Vault:
                 signer=signer,
                 witness_dir=Path(witness) if witness is not None else None,
                 now=lambda: iso(clock()),
+                witnesses=witnesses,
             ),
         )
 

@@ -138,6 +138,13 @@ def add_checkpoint(conn: Connection, size: int, note: str, at: str) -> None:
         conn.execute(audit_checkpoints.insert().values(size=size, note=note, published_at=at))
 
 
+def set_checkpoint_note(conn: Connection, size: int, note: str) -> None:
+    """Replace a stored checkpoint's note by the same note with cosignatures added."""
+    conn.execute(
+        update(audit_checkpoints).where(audit_checkpoints.c.size == size).values(note=note)
+    )
+
+
 def latest_checkpoint(conn: Connection) -> tuple[int, str, str] | None:
     row = conn.execute(
         select(audit_checkpoints).order_by(audit_checkpoints.c.size.desc()).limit(1)
