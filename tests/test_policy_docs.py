@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from pivault.core.category_fields import ACCOUNT_LIFETIME, VALUE_TYPES
 from pivault.core.model import LANGS, Basis, ConsentStyle, SensitiveKind, Source
 from pivault.core.policy_check import check_policy
 from pivault.core.policy_parse import (
-    ACCOUNT_LIFETIME,
     CATEGORY_KEYS,
     FEATURE_KEYS,
     PURPOSE_KEYS,
     RULE_KEYS,
     TOP_KEYS,
-    VALUE_TYPES,
     parse_policy,
 )
 from pivault.core.transforms import TRANSFORMS

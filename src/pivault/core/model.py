@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, Literal, get_args
+
+from pivault.core.durations import Duration
 
 #: The languages every policy text is written in, and the whole product speaks.
 Lang = Literal["zh-CN", "en"]
@@ -29,6 +32,14 @@ class Source(StrEnum):
 
 
 SOURCE_CLAUSE = {Source.PROVIDED: "1.1", Source.OBSERVED: "1.2", Source.FROM_OTHERS: "1.3"}
+
+
+class CategoryKind(StrEnum):
+    """``value``: one current value per person (collecting again replaces it); ``stream``:
+    records over time, each with its time (logs, locations, communication sessions)."""
+
+    VALUE = "value"
+    STREAM = "stream"
 
 
 class SensitiveKind(StrEnum):
@@ -114,11 +125,20 @@ class Retention:
     """How long values are kept: an ISO-8601 duration or the account's lifetime."""
 
     iso: str
-    seconds: int | None  # None means "for the lifetime of the account"
+    #: Approximate (a month is 30 days), for ordering and display; None: the account's life.
+    seconds: int | None
+    #: The duration in calendar arithmetic (None: the account's lifetime).
+    duration: Duration | None = None
 
     @property
     def account_lifetime(self) -> bool:
         return self.seconds is None
+
+    def cutoff(self, now: datetime) -> datetime | None:
+        """Values collected before this instant are past their retention (None: never)."""
+        if self.duration is None:
+            return None
+        return self.duration.before(now)
 
 
 @dataclass(frozen=True)
@@ -149,6 +169,14 @@ class Category:
     linkable: bool
     fides: str
     pos: Pos
+    kind: CategoryKind = CategoryKind.VALUE
+    #: A retention the law sets as a floor (e.g. P6M for network logs, Cybersecurity Law
+    #: Art. 21); ``policy check`` refuses a shorter ``retention``.
+    legal_minimum: Retention | None = None
+
+    @property
+    def is_stream(self) -> bool:
+        return self.kind is CategoryKind.STREAM
 
     @property
     def is_leaf(self) -> bool:

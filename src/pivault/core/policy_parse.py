@@ -11,27 +11,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pivault.core.errors import PolicyError, PolicyProblem, did_you_mean
+from pivault.core import category_fields as fields
+from pivault.core.errors import PolicyError, did_you_mean
 from pivault.core.model import (
-    EMPTY_TEXT,
-    LANGS,
     Basis,
     Category,
+    CategoryKind,
     ConsentStyle,
     Feature,
     Policy,
-    Pos,
     Purpose,
-    Retention,
     Rule,
     SensitiveKind,
     Source,
-    Text,
-    Transform,
-    ValueType,
     leaf_keys_under,
 )
-from pivault.core.transforms import TRANSFORMS
+from pivault.core.policy_reader import PolicyReader
 from pivault.core.yaml_located import LList, LMap, Loc, load_located
 
 #: Every key the policy format knows, per section. docs/policy.md documents each one.
@@ -61,6 +56,8 @@ CATEGORY_KEYS = (
     "lookup",
     "linkable",
     "fides",
+    "kind",
+    "legal_minimum",
 )
 PURPOSE_KEYS = (
     "clause",
@@ -74,23 +71,6 @@ PURPOSE_KEYS = (
 FEATURE_KEYS = ("label", "description", "requires", "optional", "purposes")
 RULE_KEYS = ("purpose", "categories")
 
-VALUE_TYPES = (
-    "text",
-    "phone",
-    "email",
-    "image",
-    "geo_point",
-    "ip",
-    "enum",
-    "json",
-    "integer",
-    "boolean",
-    "datetime",
-    "device_id",
-    "biometric_template",
-    "blinded_tokens",
-)
-ACCOUNT_LIFETIME = "account_lifetime"
 SUPPORTED_FORMAT = 1
 
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
@@ -100,122 +80,12 @@ _CLAUSE_RE = re.compile(
 )
 #: Clauses a purpose may have: the seed's 2.1–2.8, cross-service use, analytics.
 _PURPOSE_CLAUSE_RE = re.compile(r"^(2\.[1-8]|cross_service|analytics)$")
-_DURATION_RE = re.compile(
-    r"^P(?!$)(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
-    r"(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+)S)?)?$"
-)
-
-
-def parse_duration(iso: str) -> int | None:
-    """Seconds in an ISO-8601 duration (a year is 365 days, a month 30), or None if malformed."""
-    m = _DURATION_RE.match(iso)
-    if not m:
-        return None
-    g = {k: int(v) if v else 0 for k, v in m.groupdict().items()}
-    days = g["y"] * 365 + g["mo"] * 30 + g["w"] * 7 + g["d"]
-    return ((days * 24 + g["h"]) * 60 + g["mi"]) * 60 + g["s"]
-
-
-class _Builder:
-    def __init__(self, filename: str) -> None:
-        self.file = filename
-        self.problems: list[PolicyProblem] = []
-
-    def problem(self, loc: Loc, message: str) -> None:
-        self.problems.append(PolicyProblem(self.file, loc.line, loc.col, message))
-
-    def pos(self, loc: Loc) -> Pos:
-        return Pos(self.file, loc.line, loc.col)
-
-    # ---- generic field readers ------------------------------------------
-    def mapping(self, value: Any, loc: Loc, what: str) -> LMap | None:
-        if not isinstance(value, LMap):
-            self.problem(loc, f"{what} must be a mapping")
-            return None
-        return value
-
-    def known_keys(self, m: LMap, allowed: tuple[str, ...], what: str) -> None:
-        for key in m:
-            if key not in allowed:
-                self.problem(
-                    m.key_locs[key],
-                    f"unknown key {key!r} in {what}{did_you_mean(key, allowed)}; "
-                    f"valid keys: {', '.join(allowed)}",
-                )
-
-    def text(self, m: LMap, key: str, what: str, required: bool = True) -> Text:
-        if key not in m:
-            if required:
-                self.problem(m.loc, f"{what} needs {key!r} with zh-CN and en texts")
-            return EMPTY_TEXT
-        value = m[key]
-        loc = m.value_locs[key]
-        if not isinstance(value, LMap):
-            self.problem(loc, f"{what}.{key} must map each language ({', '.join(LANGS)}) to a text")
-            return EMPTY_TEXT
-        for lang in value:
-            if lang not in LANGS:
-                self.problem(
-                    value.key_locs[lang],
-                    f"unknown language {lang!r}{did_you_mean(lang, LANGS)}; "
-                    f"valid: {', '.join(LANGS)}",
-                )
-        texts: dict[str, str] = {}
-        for lang in LANGS:
-            t = value.get(lang)
-            if not isinstance(t, str) or not t.strip():
-                self.problem(loc, f"{what}.{key} needs a non-empty {lang} text")
-                texts[lang] = ""
-            else:
-                texts[lang] = t.strip()
-        return Text(texts["zh-CN"], texts["en"])
-
-    def string(self, m: LMap, key: str, what: str) -> str | None:
-        value = m.get(key)
-        if key in m and not isinstance(value, str):
-            self.problem(m.value_locs[key], f"{what}.{key} must be a text")
-            return None
-        return value
-
-    def choice(self, m: LMap, key: str, what: str, choices: tuple[str, ...]) -> str | None:
-        value = self.string(m, key, what)
-        if value is not None and value not in choices:
-            self.problem(
-                m.value_locs[key],
-                f"{what}.{key}: {value!r} is not one of {', '.join(choices)}"
-                f"{did_you_mean(value, choices)}",
-            )
-            return None
-        return value
-
-    def boolean(self, m: LMap, key: str, what: str, default: bool) -> bool:
-        if key not in m:
-            return default
-        if not isinstance(m[key], bool):
-            self.problem(m.value_locs[key], f"{what}.{key} must be true or false")
-            return default
-        return bool(m[key])
-
-    def str_list(self, m: LMap, key: str, what: str) -> list[tuple[str, Loc]]:
-        if key not in m:
-            return []
-        value = m[key]
-        if not isinstance(value, LList):
-            self.problem(m.value_locs[key], f"{what}.{key} must be a list")
-            return []
-        out: list[tuple[str, Loc]] = []
-        for item, loc in zip(value, value.item_locs, strict=True):
-            if not isinstance(item, str):
-                self.problem(loc, f"{what}.{key} items must be texts")
-            else:
-                out.append((item, loc))
-        return out
 
 
 def parse_policy(text: str, filename: str = "<policy>") -> Policy:
     """Parse and resolve a policy; raise :class:`PolicyError` listing every problem."""
     doc = load_located(text, filename)
-    b = _Builder(filename)
+    b = PolicyReader(filename)
     root = b.mapping(doc, Loc(1, 1), "the policy file")
     if root is None:
         raise PolicyError(b.problems)
@@ -281,7 +151,7 @@ def parse_policy(text: str, filename: str = "<policy>") -> Policy:
     )
 
 
-def _section(b: _Builder, root: LMap, key: str) -> LMap:
+def _section(b: PolicyReader, root: LMap, key: str) -> LMap:
     value = root.get(key)
     if value is None:
         b.problem(root.loc, f"the policy needs a {key!r} section")
@@ -296,7 +166,7 @@ def _section(b: _Builder, root: LMap, key: str) -> LMap:
     return m
 
 
-def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
+def _categories(b: PolicyReader, root: LMap) -> dict[str, Category]:
     section = _section(b, root, "categories")
     out: dict[str, Category] = {}
     # Parents come before children when sorted by depth, so inheritance can look up.
@@ -345,11 +215,11 @@ def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
         else:
             sensitive, sensitive_item = None, None
 
-        value_type = _value_type(b, m, what)
-        retention = _retention(b, m, what)
+        value_type = fields.value_type(b, m, what)
+        retention = fields.retention(b, m, what)
         if retention is None and parent is not None:
             retention = parent.retention
-        transform = _transform(b, m, what, value_type)
+        transform = fields.transform(b, m, what, value_type)
         fides = b.string(m, "fides", what) or (parent.fides if parent else "")
         if value_type is not None and not fides:
             b.problem(
@@ -360,6 +230,17 @@ def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
             b.problem(
                 m.value_locs["lookup"], f"{what}: only categories with a type can be looked up"
             )
+        kind_name = b.choice(m, "kind", what, tuple(k.value for k in CategoryKind))
+        kind = (
+            CategoryKind(kind_name)
+            if kind_name
+            else (parent.kind if parent else CategoryKind.VALUE)
+        )
+        legal_minimum = fields.retention(b, m, what, "legal_minimum")
+        if legal_minimum is None and parent is not None:
+            legal_minimum = parent.legal_minimum
+        fields.check_stream(b, m, what, kind, value_type, retention, transform, lookup)
+        fields.check_legal_minimum(b, m, kloc, what, retention, legal_minimum)
         out[key] = Category(
             key=key,
             label=b.text(m, "label", what),
@@ -375,90 +256,13 @@ def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
             linkable=b.boolean(m, "linkable", what, parent.linkable if parent else True),
             fides=fides,
             pos=b.pos(kloc),
+            kind=kind,
+            legal_minimum=legal_minimum,
         )
     return dict(sorted(out.items(), key=lambda kv: list(section).index(kv[0])))
 
 
-def _value_type(b: _Builder, m: LMap, what: str) -> ValueType | None:
-    name = b.choice(m, "type", what, VALUE_TYPES)
-    for opt in ("max_length", "max_bytes", "choices"):
-        if opt in m and name is None and "type" not in m:
-            b.problem(m.key_locs[opt], f"{what}: {opt} needs a type")
-    if name is None:
-        return None
-    max_length = m.get("max_length")
-    if max_length is not None and (not isinstance(max_length, int) or max_length <= 0):
-        b.problem(m.value_locs["max_length"], f"{what}.max_length must be a positive integer")
-        max_length = None
-    max_bytes = m.get("max_bytes")
-    if max_bytes is not None and (not isinstance(max_bytes, int) or max_bytes <= 0):
-        b.problem(m.value_locs["max_bytes"], f"{what}.max_bytes must be a positive integer")
-        max_bytes = None
-    choices = tuple(c for c, _ in b.str_list(m, "choices", what))
-    if name == "enum" and not choices:
-        b.problem(m.value_locs["type"], f"{what}: an enum needs choices")
-    if choices and name != "enum":
-        b.problem(m.key_locs["choices"], f"{what}: choices apply only to type enum")
-    return ValueType(name, max_length=max_length, choices=choices, max_bytes=max_bytes)
-
-
-def _retention(b: _Builder, m: LMap, what: str) -> Retention | None:
-    if "retention" not in m:
-        return None
-    value = m["retention"]
-    loc = m.value_locs["retention"]
-    if value == ACCOUNT_LIFETIME:
-        return Retention(ACCOUNT_LIFETIME, None)
-    seconds = parse_duration(value) if isinstance(value, str) else None
-    if seconds is None or seconds <= 0:
-        b.problem(
-            loc,
-            f"{what}.retention must be an ISO-8601 duration such as P30D, P6M or P3Y, "
-            f"or {ACCOUNT_LIFETIME}",
-        )
-        return None
-    return Retention(value, seconds)
-
-
-def _transform(b: _Builder, m: LMap, what: str, vt: ValueType | None) -> Transform | None:
-    if "minimise" not in m:
-        return None
-    value = m["minimise"]
-    loc = m.value_locs["minimise"]
-    params: dict[str, Any] = {}
-    if isinstance(value, LMap):
-        name = value.get("transform")
-        for k, v in value.items():
-            if k != "transform":
-                params[k] = v
-    else:
-        name = value
-    spec = TRANSFORMS.get(name) if isinstance(name, str) else None
-    if spec is None:
-        b.problem(
-            loc,
-            f"{what}.minimise: {name!r} is not a transform{did_you_mean(str(name), TRANSFORMS)}; "
-            f"valid: {', '.join(TRANSFORMS)}",
-        )
-        return None
-    for p, v in params.items():
-        if p not in spec.param_names:
-            allowed = ", ".join(spec.param_names) or "(none)"
-            b.problem(
-                loc, f"{what}.minimise: {spec.name} takes no parameter {p!r}; valid: {allowed}"
-            )
-        elif not spec.param(p).accepts(v):
-            b.problem(loc, f"{what}.minimise: {spec.name}.{p} must be {spec.param(p).type_name}")
-    if vt is not None and vt.name not in spec.value_types:
-        b.problem(
-            loc,
-            f"{what}.minimise: {spec.name} applies to {', '.join(spec.value_types)} values, "
-            f"not {vt.name}",
-        )
-    return Transform(spec.name, params)
-
-
-def _purposes(b: _Builder, root: LMap) -> dict[str, Purpose]:
+def _purposes(b: PolicyReader, root: LMap) -> dict[str, Purpose]:
     section = _section(b, root, "purposes")
     out: dict[str, Purpose] = {}
     for key, value in section.items():
@@ -502,7 +306,7 @@ def _purposes(b: _Builder, root: LMap) -> dict[str, Purpose]:
     return out
 
 
-def _ref(b: _Builder, name: str, loc: Loc, known: dict[str, Any], kind: str, what: str) -> bool:
+def _ref(b: PolicyReader, name: str, loc: Loc, known: dict[str, Any], kind: str, what: str) -> bool:
     if name in known:
         return True
     b.problem(loc, f"{what}: unknown {kind} {name!r}{did_you_mean(name, known)}")
@@ -510,7 +314,7 @@ def _ref(b: _Builder, name: str, loc: Loc, known: dict[str, Any], kind: str, wha
 
 
 def _features(
-    b: _Builder, root: LMap, categories: dict[str, Category], purposes: dict[str, Purpose]
+    b: PolicyReader, root: LMap, categories: dict[str, Category], purposes: dict[str, Purpose]
 ) -> dict[str, Feature]:
     section = _section(b, root, "features")
     out: dict[str, Feature] = {}
@@ -546,7 +350,7 @@ def _features(
 
 
 def _rules(
-    b: _Builder, root: LMap, categories: dict[str, Category], purposes: dict[str, Purpose]
+    b: PolicyReader, root: LMap, categories: dict[str, Category], purposes: dict[str, Purpose]
 ) -> list[Rule]:
     value = root.get("rules")
     if not isinstance(value, LList):

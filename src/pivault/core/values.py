@@ -230,6 +230,39 @@ def _tokens(vt: ValueType, raw: Any, from_text: bool) -> list[str]:
     return sorted(set(out))
 
 
+#: An account reference: letters, digits and ``_ - . : @``; no spaces, no Han characters
+#: (prose, names, addresses are not account ids). Detectors check it again at ingest.
+_ACCOUNT_REF_RE = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+#: A communication session lasts at most a day (longer ones are logged as several).
+_MAX_SESSION_S = 24 * 3600
+
+
+def _comm_session(vt: ValueType, raw: Any, from_text: bool) -> dict[str, Any]:
+    """A communication session (PIPL/Constitution Art. 40, communication secrecy): exactly
+    the counterpart account and the duration; never content."""
+    if from_text and isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raise _Invalid("a communication session is a JSON object") from None
+    if not isinstance(raw, dict) or set(raw) != {"counterpart", "duration_s"}:
+        raise _Invalid(
+            'a communication session is exactly {"counterpart": "<account id>", '
+            '"duration_s": <seconds>}; content is never stored'
+        )
+    counterpart, duration = raw["counterpart"], raw["duration_s"]
+    if not isinstance(counterpart, str) or not _ACCOUNT_REF_RE.match(counterpart):
+        raise _Invalid(
+            "counterpart must be an account id (1–128 letters, digits or _ - . : @), "
+            "not text or a contact detail"
+        )
+    if isinstance(duration, bool) or not isinstance(duration, int):
+        raise _Invalid("duration_s must be a whole number of seconds")
+    if not 0 <= duration <= _MAX_SESSION_S:
+        raise _Invalid(f"duration_s must be between 0 and {_MAX_SESSION_S}")
+    return {"counterpart": counterpart, "duration_s": duration}
+
+
 _VALIDATORS: dict[str, Callable[[ValueType, Any, bool], Any]] = {
     "text": _text,
     "phone": _phone,
@@ -245,6 +278,7 @@ _VALIDATORS: dict[str, Callable[[ValueType, Any, bool], Any]] = {
     "device_id": _device_id,
     "biometric_template": _template,
     "blinded_tokens": _tokens,
+    "comm_session": _comm_session,
 }
 
 
