@@ -160,16 +160,16 @@ CASES = [
         "longer_retention",
         (
             (
-                '    clauses: ["1.2.1(3)"]\n    source: observed\n    retention: P6M',
-                '    clauses: ["1.2.1(3)"]\n    source: observed\n    retention: P1Y',
+                '    clauses: ["1.2.1(3)"]\n    source: observed\n    kind: stream\n    retention: P6M',
+                '    clauses: ["1.2.1(3)"]\n    source: observed\n    kind: stream\n    retention: P1Y',
             ),
         ),
         (Expect(RET, CHANGED, "network", True, "retention_longer"),),
     ),
     Case(
         "retention_to_account_lifetime_is_longer",
-        (("    retention: P30D", "    retention: account_lifetime"),),
-        (Expect(RET, CHANGED, "location", True, "retention_longer"),),
+        (("    retention: P3Y", "    retention: account_lifetime"),),
+        (Expect(RET, CHANGED, "support", True, "retention_longer"),),
     ),
     Case(
         "shorter_retention",

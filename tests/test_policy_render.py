@@ -292,8 +292,11 @@ def test_policy_as_dict_is_json_with_every_resolved_field(policy: Policy) -> Non
         assert p.keys() >= PURPOSE_FIELDS
     cats = {c["key"]: c for c in data["categories"]}
     # inherited fields are resolved onto leaves
-    assert cats["communication_log.time"]["sensitive"] == "communication_records"
-    assert cats["communication_log.time"]["sensitive_item"] == "communication_log"
+    assert cats["communication_log"]["sensitive"] == "communication_records"
+    assert cats["communication_log"]["sensitive_item"] == "communication_log"
+    assert cats["communication_log"]["kind"] == "stream"
+    assert cats["network.ip"]["kind"] == "stream" and cats["account.phone"]["kind"] == "value"
+    assert cats["network.ip"]["legal_minimum"]["iso"] == "P6M"
     assert cats["network.ip"]["retention"]["iso"] == "P6M"
     assert cats["network.ip"]["retention"]["text"] == {"zh-CN": "6个月", "en": "6 months"}
     assert cats["network.ip"]["transform"] == {
@@ -305,7 +308,7 @@ def test_policy_as_dict_is_json_with_every_resolved_field(policy: Policy) -> Non
     assert cats["account"]["is_leaf"] is False and cats["account.phone"]["lookup"] is True
     features = {f["key"]: f for f in data["features"]}
     assert features["messaging"]["optional"] == ["social.group_list", "communication_log"]
-    assert "communication_log.duration" in features["messaging"]["fields"]
+    assert "communication_log" in features["messaging"]["fields"]
     assert data["rules"][0]["purpose"] == "service"
     items = {i["item"]: i for i in data["consent_items"]}
     assert items["ads_recommendation"]["default_granted"] is True

@@ -35,7 +35,8 @@ def test_export_has_every_value_with_labels_purposes_provenance_and_history(pers
     assert by_cat["account.phone"]["label"] == {"zh-CN": "手机号码", "en": "Mobile phone number"}
     assert {p["purpose"] for p in by_cat["account.phone"]["purposes"]} == {"service", "security"}
     assert by_cat["account.phone"]["collected_by"] == {"feature": "registration", "actor": "app"}
-    assert by_cat["network.ip"]["retention"] == "P6M"
+    ip = doc["streams"]["network.ip"]
+    assert ip["retention"] == "P6M" and [e["value"] for e in ip["events"]] == ["198.51.100.0"]
     reads = [e for e in doc["access_history"] if e["action"] == "read"]
     assert reads and reads[0]["actor"] == "ads"
     assert reads[0]["detail"]["denied"] == {"account.phone": "not_permitted_by_policy"}

@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     ACTOR_REGISTER = "actor.register"
     CLIENT_REGISTER = "client.register"
     COLLECT = "collect"
+    RECORD = "record"
     READ = "read"
     DECIDE = "decide"
     FIND = "find"

@@ -59,7 +59,7 @@ def check_stream(
     loc = m.value_locs.get("kind") or m.key_locs.get("type") or next(iter(m.value_locs.values()))
     if lookup:
         b.problem(m.value_locs["lookup"], f"{what}: a stream cannot be looked up")
-    if retention is None or retention.account_lifetime:
+    if retention is not None and retention.account_lifetime:  # none at all: policy check says
         b.problem(loc, f"{what}: a stream needs a retention duration (P6M, P30D …)")
     if transform is not None and "keep_location_as" in transform.params:
         b.problem(

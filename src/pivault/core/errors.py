@@ -20,6 +20,7 @@ feature or the field, never what was in it.
     │   └── ConsentRequiredError ........ sensitive or consent-based data without consent
     ├── AccessDeniedError ............... a lookup the policy or the caller's registration forbids
     ├── ValueValidationError ............ a value is not valid for its category
+    ├── EventBatchError ................. a batch of events refused whole (every bad event named)
     ├── InvalidArgumentError ............ a malformed name (actor, subject id) or option
     ├── MasterKeyError .................. master key missing, unreadable or not the vault's
     ├── DecryptionError ................. any failure to decrypt (deliberately opaque)
@@ -47,6 +48,7 @@ __all__ = [
     "ConsentRequiredError",
     "DecryptionError",
     "DetectionError",
+    "EventBatchError",
     "ImageError",
     "InvalidArgumentError",
     "MasterKeyError",
@@ -233,6 +235,21 @@ class ValueValidationError(PivaultError):
         self.category = category
         self.problem = problem
         super().__init__(f"invalid value for {category!r}: {problem}")
+
+
+class EventBatchError(PivaultError):
+    """Raised when a batch of events has bad events; nothing of the batch is stored.
+
+    ``problems`` lists (index of the event in the batch, reason) for every bad event.
+    """
+
+    code = "invalid_events"
+
+    def __init__(self, problems: Sequence[tuple[int, str]]) -> None:
+        self.problems = list(problems)
+        shown = "; ".join(f"event {i}: {why}" for i, why in self.problems[:20])
+        more = f" … ({len(self.problems)} bad events in all)" if len(self.problems) > 20 else ""
+        super().__init__(f"the batch was refused, nothing stored: {shown}{more}")
 
 
 class InvalidArgumentError(PivaultError):

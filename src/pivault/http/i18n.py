@@ -129,6 +129,7 @@ S: dict[str, Text] = {
     "actor.privacy-center": Text("隐私中心", "Privacy center"),
     "actor.retention": Text("到期自动删除", "Retention"),
     "action.collect": Text("收集", "Collected"),
+    "action.record": Text("记录", "Recorded"),
     "action.read": Text("使用", "Used"),
     "action.export": Text("查看或导出", "Viewed or exported"),
     "action.correct": Text("更正", "Corrected"),

@@ -48,6 +48,8 @@ def _category(c: Category, policy: Policy) -> dict[str, Any]:
         "sensitive_item": c.sensitive_item,
         "value_type": c.value_type.as_dict() if c.value_type is not None else None,
         "retention": _retention(c.retention),
+        "kind": c.kind.value,
+        "legal_minimum": _retention(c.legal_minimum),
         "transform": _plain(c.transform.as_dict()) if c.transform is not None else None,
         "lookup": c.lookup,
         "linkable": c.linkable,

@@ -65,7 +65,17 @@ def _read(
                 allowed_cats.append(cat)
             else:
                 result.denied[cat] = decision
-        # Only allowed categories are ever decrypted.
+        # Only allowed categories are ever decrypted; a stream answers its newest record.
+        streams = [c for c in allowed_cats if ctx.policy.categories[c].is_stream]
+        for category, record_id, at, ciphertext in ctx.store.statements.latest_events(
+            conn, subject, streams
+        ):
+            value_type = ctx.policy.categories[category].value_type
+            assert value_type is not None
+            plain = open_value(
+                person.data_key, bytes(ciphertext), subject, category, f"{record_id}@{at}"
+            )
+            result.values[category] = decode(value_type.name, plain)
         for row in loaded.ciphertexts:
             if row.category in result.denied:
                 continue

@@ -22,6 +22,7 @@ from pivault.core.errors import (
 )
 from pivault.core.values import validate
 from pivault.service.context import CollectReceipt, VaultContext
+from pivault.service.events import event_row
 from pivault.service.minimise import apply_transform
 
 
@@ -67,6 +68,8 @@ def _collect(
         k: validate(policy.categories[k], v, from_text=from_text) for k, v in values.items()
     }
     purposes = policy.features[feature].purposes
+    if any(policy.categories[k].is_stream for k in allowed):  # a derived value may be one
+        ctx.store.ensure_event_months({ctx.now()[:7]})
     with ctx.store.transaction() as conn:
         loaded = ctx.load(conn, subject, actor, lock=True)
         assert loaded.actor is not None
@@ -83,6 +86,7 @@ def _collect(
         for key in canonical:
             require_consent(ctx, purposes, key, granted)
         rows: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
         applied: dict[str, str] = {}
         for key, value in canonical.items():
             for out_key, out_value, note in apply_transform(
@@ -97,8 +101,11 @@ def _collect(
             ):
                 if note:
                     applied[out_key] = note
-                rows.append(ctx.sealed_row(person, feature, actor, out_key, out_value, now))
-        stored = sorted(r["category"] for r in rows)
+                if policy.categories[out_key].is_stream:  # a record at this time
+                    events.append(event_row(ctx, person, out_key, now, out_value, actor))
+                else:
+                    rows.append(ctx.sealed_row(person, feature, actor, out_key, out_value, now))
+        stored = sorted(r["category"] for r in [*rows, *events])
         entry = ctx.audit_row(
             actor,
             AuditAction.COLLECT,
@@ -107,7 +114,12 @@ def _collect(
             at=now,
         )
         ctx.store.statements.write(
-            conn, new_subject=new_subject, values=rows, audit_entry=entry, commit=True
+            conn,
+            new_subject=new_subject,
+            values=rows,
+            events=events,
+            audit_entry=entry,
+            commit=True,
         )
     return CollectReceipt(subject, feature, tuple(stored), applied)
 

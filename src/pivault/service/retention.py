@@ -3,7 +3,7 @@ never values)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete
 
@@ -13,21 +13,29 @@ from pivault.store.schema import pi_values
 
 
 def purge_expired(ctx: VaultContext, now: datetime | None = None) -> dict[str, int]:
-    """Delete values older than their category's retention; returns counts per category."""
+    """Delete values and events older than their category's retention (counts per
+    category, audited; never values)."""
     at = now if now is not None else ctx.clock()
     purged: dict[str, int] = {}
+    cutoffs: dict[str, str] = {}
+    for cat in ctx.policy.leaves():
+        cutoff = cat.retention.cutoff(at) if cat.retention is not None else None
+        if cutoff is not None:  # calendar arithmetic: P6M is six calendar months
+            cutoffs[cat.key] = iso(cutoff)
     with ctx.store.write() as conn:
-        for cat in ctx.policy.leaves():
-            if cat.retention is None or cat.retention.seconds is None:
+        for key, before in cutoffs.items():
+            if ctx.policy.categories[key].is_stream:
                 continue
-            cutoff = iso(at - timedelta(seconds=cat.retention.seconds))
             n = conn.execute(
                 delete(pi_values).where(
-                    pi_values.c.category == cat.key, pi_values.c.collected_at < cutoff
+                    pi_values.c.category == key, pi_values.c.collected_at < before
                 )
             ).rowcount
             if n:
-                purged[cat.key] = int(n)
+                purged[key] = int(n)
+        streams = {k: c for k, c in cutoffs.items() if ctx.policy.categories[k].is_stream}
+        for key, n in ctx.store.purge_events(conn, streams).items():
+            purged[key] = purged.get(key, 0) + n
         ctx.record(
             conn,
             "retention",

@@ -19,8 +19,9 @@ from pivault.core.values import decode, validate
 from pivault.crypto.envelope import open_value
 from pivault.service import consent
 from pivault.service.context import SELF, VaultContext
+from pivault.service.events import export_streams
 from pivault.service.minimise import apply_transform
-from pivault.store.schema import consent_events, pi_values, subjects
+from pivault.store.schema import consent_events, pi_events, pi_values, subjects
 
 
 def export(ctx: VaultContext, subject: str, *, actor: str = SELF) -> dict[str, Any]:
@@ -62,6 +63,7 @@ def export(ctx: VaultContext, subject: str, *, actor: str = SELF) -> dict[str, A
                     "retention": cat.retention.iso if cat.retention else None,
                 }
             )
+        streams = export_streams(ctx, conn, person)
         history = [e.as_dict() for e in ctx.audit.entries(person.audit_tag, subject)]
         ctx.record(
             conn, actor, AuditAction.EXPORT, subject, {"categories": len(items)}, person=person
@@ -83,6 +85,14 @@ def export(ctx: VaultContext, subject: str, *, actor: str = SELF) -> dict[str, A
             for c in consent.consents(ctx, subject)
         ],
         "consent_ledger": consent.consent_ledger(ctx, subject),
+        "streams": {
+            key: {
+                "label": ctx.policy.categories[key].label.as_dict(),
+                "retention": (r.iso if (r := ctx.policy.categories[key].retention) else None),
+                "events": events,
+            }
+            for key, events in streams.items()
+        },
         "access_history": history,
     }
 
@@ -138,6 +148,14 @@ def delete_categories(
                 .returning(pi_values.c.category)
             ).scalars()
         )
+        deleted += list(
+            conn.execute(
+                delete(pi_events)
+                .where(pi_events.c.subject == subject, pi_events.c.category.in_(leaves))
+                .returning(pi_events.c.category)
+            ).scalars()
+        )
+        deleted = sorted(set(deleted))
         ctx.record(
             conn,
             actor,
@@ -155,6 +173,7 @@ def erase(ctx: VaultContext, subject: str, *, actor: str = SELF) -> int:
     with ctx.store.write(subject) as conn:
         person = ctx.person(conn, subject)
         count = conn.execute(delete(pi_values).where(pi_values.c.subject == subject)).rowcount
+        count += conn.execute(delete(pi_events).where(pi_events.c.subject == subject)).rowcount
         conn.execute(delete(consent_events).where(consent_events.c.subject == subject))
         conn.execute(
             update(subjects)

@@ -36,6 +36,7 @@ from pivault.service import (
     retention,
     rights,
 )
+from pivault.service import events as events_
 from pivault.service.audit import AuditLog, AuditReport, default_witness_dir
 from pivault.service.context import (
     SELF,
@@ -49,6 +50,7 @@ from pivault.service.context import (
     iso,
     system_clock,
 )
+from pivault.service.events import EventsResult, RecordReceipt
 from pivault.service.policy_files import load_policy
 from pivault.service.witnesses import ExternalWitness
 from pivault.store.store import Store, open_store
@@ -166,6 +168,50 @@ class Vault:
     def find(self, category: str, value: Any, *, actor: str, purpose: str = "service") -> list[str]:
         """Subjects whose ``category`` equals ``value`` (through the blind index)."""
         return access.find(self.context, category, value, actor=actor, purpose=purpose)
+
+    # ---- records over time (streams) ---------------------------------------------------
+    def record(self, events: Iterable[Mapping[str, Any]], *, actor: str) -> RecordReceipt:
+        """Store events ``{"subject", "category", "at", "value", "id"?}`` of streams, many
+        people per call; a batch with a bad event is refused whole (EventBatchError)."""
+        return events_.record(self.context, events, actor=actor)
+
+    def events(
+        self,
+        subject: str,
+        category: str,
+        *,
+        purpose: str,
+        actor: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+    ) -> EventsResult:
+        """A stream's events newest first, decided like :meth:`read` (one audit entry)."""
+        return events_.read_events(
+            self.context,
+            subject,
+            category,
+            purpose=purpose,
+            actor=actor,
+            since=since,
+            until=until,
+            limit=limit,
+        )
+
+    def delete_events(
+        self,
+        subject: str,
+        category: str,
+        *,
+        ids: Iterable[int] = (),
+        since: datetime | None = None,
+        until: datetime | None = None,
+        actor: str = SELF,
+    ) -> int:
+        """Delete single events or a time range of one stream; returns how many."""
+        return events_.delete_events(
+            self.context, subject, category, ids=list(ids), since=since, until=until, actor=actor
+        )
 
     # ---- consent -----------------------------------------------------------------------
     def grant(self, subject: str, item: str, **kw: Any) -> ConsentState:

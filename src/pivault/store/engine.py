@@ -20,7 +20,7 @@ except ImportError:  # Windows: no flock; SQLite's own busy handler orders the w
     fcntl = None  # type: ignore[assignment]
 
 #: The newest migration; a test checks it is Alembic's head.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 SETUP_LOCK = 7_460_001  # PostgreSQL advisory lock id serialising migrations and key setup
 #: PostgreSQL advisory lock ids. Writers that touch one person hold WRITE_LOCK shared and
 #: (PERSON_LOCK, hashtext(subject)) exclusive; vault-wide writers (key rotation, retention)
@@ -28,6 +28,7 @@ SETUP_LOCK = 7_460_001  # PostgreSQL advisory lock id serialising migrations and
 WRITE_LOCK = 7_460_002
 PERSON_LOCK = 7_460_003
 SEQUENCER_LOCK = 7_460_004  # tried, not waited for: one sequencer at a time
+PARTITION_LOCK = 7_460_005  # creating a month's partition of pi_events
 #: Execution option of :func:`read_only` engines.
 _READ_ONLY = "pivault_read_only"
 

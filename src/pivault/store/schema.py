@@ -74,6 +74,36 @@ pi_values = Table(
     Index("ix_pi_values_retention", "category", "collected_at"),
 )
 
+#: Records over time (categories of ``kind: stream``): one row per event, sealed under the
+#: person's data key (the AAD binds subject, category, record id and time). Laid out by
+#: time: PostgreSQL partitions the table by month of ``at`` (migration 0005), so retention
+#: drops whole months; SQLite keeps an index on (category, at). ``event_id`` is the
+#: sender's idempotency id, ``digest`` a keyed digest of the content (a re-sent id must
+#: carry the same content).
+pi_events = Table(
+    "pi_events",
+    metadata,
+    Column(
+        "id",
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    Column("subject", String(128), nullable=False),
+    Column("category", String(128), nullable=False),
+    Column("at", TIME, nullable=False),
+    Column("record_id", String(32), nullable=False),
+    Column("event_id", String(64), nullable=True),
+    Column("digest", LargeBinary, nullable=False),
+    Column("ciphertext", LargeBinary, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("collected_at", TIME, nullable=False),
+    Column("policy_version", String(32), nullable=False),
+    Index("ix_pi_events_subject", "subject", "category", "at"),
+    Index("ix_pi_events_retention", "category", "at"),
+    Index("ix_pi_events_event_id", "subject", "category", "event_id"),
+)
+
 #: The consent ledger: every grant and withdrawal, never rewritten.
 consent_events = Table(
     "consent_events",
@@ -142,6 +172,16 @@ audit_tree = Table(
     Column("size", BigInteger, nullable=False),
     Column("root", LargeBinary, nullable=False),
     Column("integrated_at", TIME, nullable=False),
+)
+
+#: Jobs that one worker at a time runs on a schedule (retention purges): a worker claims a
+#: run by moving ``next_run_at`` forward in one conditional UPDATE, so no two run it.
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("next_run_at", TIME, nullable=False),
+    Column("last_run_at", TIME, nullable=True),
 )
 
 #: Every signed checkpoint the vault published (a copy also goes to the witness directory).

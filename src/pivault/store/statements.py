@@ -25,7 +25,7 @@ from pivault.store.driver import (
     run,
 )
 from pivault.store.engine import PERSON_LOCK, WRITE_LOCK
-from pivault.store.schema import actors, audit_log, pi_values, subjects
+from pivault.store.schema import actors, audit_log, pi_events, pi_values, subjects
 
 _VALUE_COLUMNS = (
     "record_id",
@@ -87,6 +87,21 @@ class Statements:
             subjects.insert(),
             dialect,
             ["subject", "wrapped_key", "consents", "created_at"],
+        )
+        self._insert_event = compile_statement(
+            pi_events.insert(), dialect, [c.name for c in pi_events.columns if c.name != "id"]
+        )
+        self._latest_event = compile_statement(
+            select(
+                pi_events.c.category, pi_events.c.record_id, pi_events.c.at, pi_events.c.ciphertext
+            )
+            .where(
+                pi_events.c.subject == bindparam("subject"),
+                pi_events.c.category == bindparam("category"),
+            )
+            .order_by(pi_events.c.at.desc(), pi_events.c.id.desc())
+            .limit(1),
+            dialect,
         )
         self._insert_audit = compile_statement(audit_log.insert(), dialect, ["leaf", "subject_tag"])
 
@@ -154,6 +169,16 @@ class Statements:
         assert rows
         return [Loaded(*row) for row in rows]
 
+    def latest_events(
+        self, conn: Connection | DriverConnection, subject: str, categories: Sequence[str]
+    ) -> list[tuple[Any, ...]]:
+        """The newest event of each stream in ``categories``: (category, record_id, at,
+        ciphertext) rows, in one round trip."""
+        if not categories:
+            return []
+        steps = [Step(self._latest_event, {"subject": subject, "category": c}) for c in categories]
+        return [row for outcome in run(conn, self._dialect, steps) for row in outcome.rows or []]
+
     def lock(self, conn: Connection | DriverConnection, subject: str) -> None:
         """Take ``subject``'s write lock for the rest of the transaction (no-op on SQLite)."""
         if self._lock is not None:
@@ -165,6 +190,7 @@ class Statements:
         *,
         new_subject: Mapping[str, Any] | None = None,
         values: Sequence[Mapping[str, Any]] = (),
+        events: Sequence[Mapping[str, Any]] = (),
         audit_entry: Mapping[str, Any] | None = None,
         commit: bool = False,
     ) -> None:
@@ -175,6 +201,8 @@ class Statements:
             steps.append(Step(self._insert_subject, new_subject))
         if values:
             steps.append(Step(self._upsert_values, values, many=True))
+        if events:
+            steps.append(Step(self._insert_event, events, many=True))
         if audit_entry is not None:
             steps.append(Step(self._insert_audit, audit_entry))
         run(conn, self._dialect, steps, commit=commit)

@@ -9,11 +9,12 @@ parameters in the message (no personal value, no subject id).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, Table, text
+from sqlalchemy import Connection, Engine, Table, delete, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +24,8 @@ from pivault.crypto.master_key import MasterKey
 from pivault.store import driver
 from pivault.store.driver import DriverConnection
 from pivault.store.engine import (
+    PARTITION_LOCK,
+    PERSON_LOCK,
     SEQUENCER_LOCK,
     SETUP_LOCK,
     WRITE_LOCK,
@@ -31,6 +34,7 @@ from pivault.store.engine import (
     migrate,
     read_only,
 )
+from pivault.store.schema import pi_events
 from pivault.store.statements import Statements
 
 __all__ = ["PostgresStore", "SQLiteStore", "Store", "open_store"]
@@ -50,6 +54,7 @@ class Store(Protocol):
     def setup(self) -> AbstractContextManager[Connection]: ...
     def write(self, subject: str | None = None) -> AbstractContextManager[Connection]: ...
     def append(self) -> AbstractContextManager[Connection]: ...
+    def write_people(self, subjects: Sequence[str]) -> AbstractContextManager[Connection]: ...
     def read(self) -> AbstractContextManager[Connection]: ...
     def transaction(self) -> AbstractContextManager[DriverConnection]: ...
     def elect_sequencer(self, conn: Connection) -> bool: ...
@@ -59,6 +64,9 @@ class Store(Protocol):
     def insert_new(
         self, conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]
     ) -> None: ...
+    def prepare_event_months(self, conn: Connection, months: set[str]) -> None: ...
+    def ensure_event_months(self, months: set[str]) -> None: ...
+    def purge_events(self, conn: Connection, cutoffs: Mapping[str, str]) -> dict[str, int]: ...
     def flush_deleted(self) -> None: ...
     def close(self) -> None: ...
 
@@ -111,6 +119,16 @@ class _BaseStore:
             yield conn
 
     @contextmanager
+    def write_people(self, subjects: Sequence[str]) -> Iterator[Connection]:
+        """A write transaction holding the locks of all ``subjects`` (taken in order)."""
+        with self._errors(), self.engine.begin() as conn:
+            self._lock_people(conn, sorted(set(subjects)))
+            yield conn
+
+    def _lock_people(self, conn: Connection, subjects: Sequence[str]) -> None:
+        pass  # SQLite: the writer lock of every write transaction is enough
+
+    @contextmanager
     def append(self) -> Iterator[Connection]:
         """A write transaction that takes no lock of pivault's own (audit entries, tables
         of the HTTP service whose rows no two writers share)."""
@@ -155,6 +173,24 @@ class _BaseStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def prepare_event_months(self, conn: Connection, months: set[str]) -> None:
+        """Make room for events of ``months`` (``YYYY-MM``) before they are inserted."""
+
+    def ensure_event_months(self, months: set[str]) -> None:
+        """:meth:`prepare_event_months` in a transaction of its own, when any is missing
+        (for the hot path, which runs on the driver connection)."""
+
+    def purge_events(self, conn: Connection, cutoffs: Mapping[str, str]) -> dict[str, int]:
+        """Delete events older than each category's cutoff (UTC text); counts per category."""
+        purged: dict[str, int] = {}
+        for category, cutoff in sorted(cutoffs.items()):
+            n = conn.execute(
+                delete(pi_events).where(pi_events.c.category == category, pi_events.c.at < cutoff)
+            ).rowcount
+            if n:
+                purged[category] = purged.get(category, 0) + int(n)
+        return purged
 
     # ---- what each dialect does its own way ----------------------------------------
     def _lock_setup(self, conn: Connection) -> None:
@@ -204,7 +240,12 @@ class SQLiteStore(_BaseStore):
 
 class PostgresStore(_BaseStore):
     """PostgreSQL through psycopg 3. Writers of one person hold that person's advisory
-    lock (and the vault's shared); vault-wide writers hold the vault's lock exclusive."""
+    lock (and the vault's shared); vault-wide writers hold the vault's lock exclusive.
+    Events live in monthly partitions, so retention drops whole months."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        super().__init__(url, engine)
+        self._months: set[str] = set()
 
     def _lock_setup(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SETUP_LOCK})
@@ -212,8 +253,69 @@ class PostgresStore(_BaseStore):
     def _lock_vault(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
 
+    def _lock_people(self, conn: Connection, subjects: Sequence[str]) -> None:
+        if not subjects:
+            return
+        conn.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": WRITE_LOCK})
+        conn.execute(
+            text(
+                "SELECT count(pg_advisory_xact_lock(:k, hashtext(s))) FROM "
+                "(SELECT unnest(CAST(:subjects AS text[])) AS s ORDER BY 1) AS people"
+            ),
+            {"k": PERSON_LOCK, "subjects": list(subjects)},
+        )
+
     def _insert(self, table: Table) -> Any:
         return pg_insert(table)
+
+    def prepare_event_months(self, conn: Connection, months: set[str]) -> None:
+        """Create each month's partition of ``pi_events`` the first time it is needed
+        (one process at a time; the names are remembered, so this is one set lookup)."""
+        missing = months - self._months
+        if not missing:
+            return
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PARTITION_LOCK})
+        for month in sorted(missing):
+            start, end = month, _next_month(month)
+            conn.execute(
+                text(
+                    f"CREATE TABLE IF NOT EXISTS {_partition(month)} PARTITION OF pi_events "
+                    f"FOR VALUES FROM ('{start}') TO ('{end}')"
+                )
+            )
+        self._months |= missing
+
+    def ensure_event_months(self, months: set[str]) -> None:
+        if months - self._months:
+            with self.append() as conn:
+                self.prepare_event_months(conn, months)
+
+    def purge_events(self, conn: Connection, cutoffs: Mapping[str, str]) -> dict[str, int]:
+        """Drop whole months whose every event is past its category's cutoff, then delete
+        what remains past its cutoff in the newer months."""
+        purged: dict[str, int] = {}
+        rows = conn.execute(
+            text(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                "WHERE i.inhparent = 'pi_events'::regclass ORDER BY c.relname"
+            )
+        ).scalars()
+        for name in list(rows):
+            month = _month_of(name)
+            if month is None:
+                continue
+            end = _next_month(month)
+            counts: dict[str, int] = dict(
+                conn.execute(text(f"SELECT category, count(*) FROM {name} GROUP BY category")).all()
+            )
+            if all(c in cutoffs and end <= cutoffs[c] for c in counts):
+                conn.execute(text(f"DROP TABLE {name}"))
+                self._months.discard(month)
+                for category, n in counts.items():
+                    purged[category] = purged.get(category, 0) + int(n)
+        for category, n in super().purge_events(conn, cutoffs).items():
+            purged[category] = purged.get(category, 0) + n
+        return purged
 
     def elect_sequencer(self, conn: Connection) -> bool:
         """An advisory lock *tried*: a second server process skips its turn, never queues."""
@@ -225,6 +327,25 @@ class PostgresStore(_BaseStore):
 
     def flush_deleted(self) -> None:
         pass  # deleted tuples leave with VACUUM; nothing is kept in a side file
+
+
+_PARTITION = re.compile(r"^pi_events_m(\d{4})(\d{2})$")
+
+
+def _partition(month: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}", month):
+        raise StoreError(f"not a month: {month!r}")
+    return f"pi_events_m{month.replace('-', '')}"
+
+
+def _month_of(name: str) -> str | None:
+    m = _PARTITION.match(name)
+    return f"{m.group(1)}-{m.group(2)}" if m else None
+
+
+def _next_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
 
 
 def open_store(url: str) -> Store:
