@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from pivault.cli import audit_cmds, http_cmds, keys_cmds, policy_cmds, scan_cmds, vault_cmds
+from pivault.cli import (
+    audit_cmds,
+    events_cmds,
+    http_cmds,
+    keys_cmds,
+    policy_cmds,
+    scan_cmds,
+    vault_cmds,
+)
 from pivault.cli.context import Options, err
 from pivault.core.errors import PivaultError, PolicyError
 
@@ -23,6 +31,7 @@ app.add_typer(policy_cmds.app, name="policy")
 app.add_typer(keys_cmds.app, name="keys")
 app.add_typer(audit_cmds.app, name="audit")
 vault_cmds.register(app)
+events_cmds.register(app)
 http_cmds.register(app)
 scan_cmds.register(app)
 

@@ -12,6 +12,7 @@ variable                       meaning                                 default
 ``PIVAULT_AUDIT_WITNESSES``    external witnesses (JSON url/key list)  none
 ``PIVAULT_AUDIT_SEQUENCE_S``   seconds between sequencer rounds        0.25
 ``PIVAULT_AUDIT_CHECKPOINT_S`` seconds between published checkpoints   10
+``PIVAULT_RETENTION_INTERVAL_S`` seconds between retention purges     3600
 =============================  ======================================  ==========================
 """
 
@@ -41,6 +42,8 @@ class HttpSettings(BaseSettings):
     #: How often the sequencer integrates pending audit entries, and publishes checkpoints.
     audit_sequence_s: float = Field(default=0.25, gt=0, le=60)
     audit_checkpoint_s: float = Field(default=10.0, gt=0, le=3600)
+    #: How often the retention purge runs (one worker at a time, claimed through the store).
+    retention_interval_s: float = Field(default=3600.0, gt=0, le=7 * 24 * 3600)
 
     def base_url(self, fallback: str) -> str:
         """Where people reach this server (``PIVAULT_PUBLIC_URL``, else ``fallback``)."""

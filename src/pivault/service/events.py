@@ -86,7 +86,7 @@ def parse_time(raw: Any, what: str = "at") -> datetime:
     return at.astimezone(UTC)
 
 
-def _month(at_text: str) -> str:
+def month_of(at_text: str) -> str:
     return at_text[:7]
 
 
@@ -102,7 +102,7 @@ class _Checked:
     note: str
 
 
-def _check_counterpart(value: Any) -> None:
+def check_counterpart(value: Any) -> None:
     """Communication secrecy: a counterpart is an account reference, never a contact detail."""
     if isinstance(value, dict) and "counterpart" in value:
         findings = analyze(str(value["counterpart"]))
@@ -154,7 +154,7 @@ def _check_one(
     value = validate(cat, raw["value"])
     assert cat.value_type is not None
     if cat.value_type.name == "comm_session":
-        _check_counterpart(value)
+        check_counterpart(value)
     [(_, stored, note)] = apply_transform(
         ctx.policy, ctx.keys.pseudonym, cat.key, value, lambda _derived: False
     )
@@ -261,7 +261,7 @@ def _record(ctx: VaultContext, batch: list[Any], actor: str) -> RecordReceipt:
             for c in fresh
         ]
         if rows:
-            ctx.store.prepare_event_months(conn, {_month(r["at"]) for r in rows})
+            ctx.store.prepare_event_months(conn, {month_of(r["at"]) for r in rows})
             conn.execute(pi_events.insert(), rows)
         counts: dict[str, dict[str, int]] = {}
         for c in fresh:

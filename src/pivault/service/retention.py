@@ -3,13 +3,13 @@ never values)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from pivault.core.audit_entry import AuditAction
 from pivault.service.context import VaultContext, iso
-from pivault.store.schema import pi_values
+from pivault.store.schema import pi_values, schedules
 
 
 def purge_expired(ctx: VaultContext, now: datetime | None = None) -> dict[str, int]:
@@ -45,3 +45,23 @@ def purge_expired(ctx: VaultContext, now: datetime | None = None) -> dict[str, i
         )
     ctx.store.flush_deleted()
     return purged
+
+
+#: The schedule row of the retention job (see :data:`pivault.store.schema.schedules`).
+RETENTION_JOB = "retention"
+
+
+def purge_if_due(ctx: VaultContext, interval_s: float) -> dict[str, int] | None:
+    """Purge when the retention job is due, in one worker of however many run: each claims
+    the run by moving ``next_run_at`` forward in one conditional UPDATE; only the one whose
+    UPDATE matched purges. None when the job was not due (or another worker took it)."""
+    now = ctx.clock()
+    with ctx.store.append() as conn:
+        row = {"name": RETENTION_JOB, "next_run_at": iso(now), "last_run_at": None}
+        ctx.store.insert_new(conn, schedules, [row], ["name"])
+        claimed = conn.execute(
+            update(schedules)
+            .where(schedules.c.name == RETENTION_JOB, schedules.c.next_run_at <= iso(now))
+            .values(next_run_at=iso(now + timedelta(seconds=interval_s)), last_run_at=iso(now))
+        ).rowcount
+    return purge_expired(ctx, now) if claimed == 1 else None

@@ -51,6 +51,7 @@ from pivault.service.context import (
     system_clock,
 )
 from pivault.service.events import EventsResult, RecordReceipt
+from pivault.service.events_adopt import adopt_values
 from pivault.service.policy_files import load_policy
 from pivault.service.witnesses import ExternalWitness
 from pivault.store.store import Store, open_store
@@ -105,6 +106,11 @@ class Vault:
                 witnesses=witnesses,
             ),
         )
+        try:
+            adopt_values(self.context)  # values of categories now declared streams
+        except BaseException:
+            store.close()
+            raise
 
     @property
     def policy(self) -> Policy:
@@ -255,6 +261,11 @@ class Vault:
     def purge_expired(self, now: datetime | None = None) -> dict[str, int]:
         """Delete values older than their category's retention; counts per category."""
         return retention.purge_expired(self.context, now)
+
+    def purge_if_due(self, interval_s: float = 3600) -> dict[str, int] | None:
+        """The scheduled retention purge: runs in one worker at a time, coordinated through
+        the store; None when it was not due."""
+        return retention.purge_if_due(self.context, interval_s)
 
     def rotate_master_key(self, new_key: MasterKey, *, actor: str = "admin") -> int:
         """Re-wrap every key under ``new_key``; returns how many were re-wrapped."""
