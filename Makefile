@@ -17,12 +17,12 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
 .venv/.synced-dev: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --group dev
+	$(UV) sync --frozen --group dev --group spark
 	touch $@
 
 # The benchmark environment is separate: Presidio and spaCy never enter .venv.
 .venv-bench/.synced: uv.lock pyproject.toml | $(UV)
-	UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --frozen --group dev --group bench
+	UV_PROJECT_ENVIRONMENT=.venv-bench $(UV) sync --frozen --group dev --group spark --group bench
 	touch $@
 
 setup: .venv/.synced-dev

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pivault.core.model import Basis, ConsentStyle, SensitiveKind, Source
+from pivault.core.places import PLACE_KEYS
 from pivault.core.policy_check import check_policy
 from pivault.core.policy_parse import (
     ACCOUNT_LIFETIME,
@@ -30,6 +31,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "purpose key": PURPOSE_KEYS,
     "feature key": FEATURE_KEYS,
     "rule key": RULE_KEYS,
+    "place key": PLACE_KEYS,
     "value type": VALUE_TYPES,
     "transform": tuple(TRANSFORMS),
     "transform parameter": tuple(p for params in TRANSFORM_PARAMS.values() for p in params),
@@ -75,7 +77,7 @@ def test_policy_docs_minimal_example_is_a_valid_policy(doc: str) -> None:
 
 
 def test_policy_docs_yaml_snippets_use_only_known_keys(doc: str) -> None:
-    known = set(TOP_KEYS + CATEGORY_KEYS + PURPOSE_KEYS + FEATURE_KEYS + RULE_KEYS)
+    known = set(TOP_KEYS + CATEGORY_KEYS + PURPOSE_KEYS + FEATURE_KEYS + RULE_KEYS + PLACE_KEYS)
     known |= {"zh-CN", "en", "transform"} | {p for ps in TRANSFORM_PARAMS.values() for p in ps}
     for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
         for line in block.splitlines():

@@ -13,6 +13,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from pivault.core.places import Places
+
 LANGS = ("zh-CN", "en")
 
 
@@ -145,6 +147,8 @@ class Category:
     linkable: bool
     fides: str
     pos: Pos
+    #: Where values of this category may live (tables/columns, path globs); None: anywhere.
+    places: Places | None = None
 
     @property
     def is_leaf(self) -> bool:

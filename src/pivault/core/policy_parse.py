@@ -31,6 +31,7 @@ from pivault.core.model import (
     ValueType,
     leaf_keys_under,
 )
+from pivault.core.places import parse_places
 from pivault.core.yaml_located import LList, LMap, Loc, load_located
 
 #: Every key the policy format knows, per section. docs/policy.md documents each one.
@@ -60,6 +61,7 @@ CATEGORY_KEYS = (
     "lookup",
     "linkable",
     "fides",
+    "places",
 )
 PURPOSE_KEYS = (
     "clause",
@@ -368,6 +370,11 @@ def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
             b.problem(
                 kloc, f"{what} needs a fides data-category key, e.g. user.contact.phone_number"
             )
+        places = (
+            parse_places(m["places"], m.value_locs["places"], what, b.problem)
+            if "places" in m
+            else (parent.places if parent else None)
+        )
         lookup = b.boolean(m, "lookup", what, False)
         if lookup and value_type is None:
             b.problem(
@@ -388,6 +395,7 @@ def _categories(b: _Builder, root: LMap) -> dict[str, Category]:
             linkable=b.boolean(m, "linkable", what, parent.linkable if parent else True),
             fides=fides,
             pos=b.pos(kloc),
+            places=places,
         )
     return dict(sorted(out.items(), key=lambda kv: list(section).index(kv[0])))
 

@@ -7,7 +7,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from pivault.service.scan.report import DRIFT, ScanReport, summary_line
+from pivault.service.scan.report import ScanReport, summary_line
 
 #: Locations shown per row in the terminal (JSON and HTML show more).
 SHOWN_LOCATIONS = 3
@@ -31,7 +31,7 @@ def render_table(report: ScanReport) -> RenderableType:
             shown = ", ".join(g.short_locations()[:SHOWN_LOCATIONS])
             if g.count > SHOWN_LOCATIONS:
                 shown += f" (+{g.count - SHOWN_LOCATIONS} more)"
-            verdict = Text(g.verdict, style="bold red" if g.verdict == DRIFT else "green")
+            verdict = Text(g.verdict, style="bold red" if g.drift else "green")
             table.add_row(
                 Text(g.source),
                 Text(g.entity.value),
