@@ -24,6 +24,7 @@ feature or the field, never what was in it.
     ├── DecryptionError ................. any failure to decrypt (deliberately opaque)
     ├── SubjectErasedError .............. the person's account was cancelled (crypto-shredded)
     ├── StoreError ...................... the database cannot be opened or used
+    ├── EngineUnavailableError .......... an optional engine (Spark, its Java) is missing
     └── DetectionError .................. input the detectors cannot process
         └── ImageError .................. a corrupt or unsupported image
 """
@@ -39,6 +40,7 @@ __all__ = [
     "ConsentRequiredError",
     "DecryptionError",
     "DetectionError",
+    "EngineUnavailableError",
     "ImageError",
     "InvalidArgumentError",
     "MasterKeyError",
@@ -245,6 +247,12 @@ class StoreError(PivaultError):
     """Raised when the database cannot be opened, migrated or used; passwords are hidden."""
 
     code = "store_error"
+
+
+class EngineUnavailableError(PivaultError):
+    """Raised when an optional engine cannot run: PySpark not installed, no Java, no session."""
+
+    code = "engine_unavailable"
 
 
 class DetectionError(PivaultError):

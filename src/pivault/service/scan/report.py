@@ -159,6 +159,19 @@ class SourceFindings:
         if len(group.locations) < MAX_LOCATIONS:
             group.locations.append(location)
 
+    def merge(
+        self, entity: Entity, count: int, max_score: float, sample: str, locations: list[str]
+    ) -> None:
+        """Add findings already summarised elsewhere (a Spark partition): masked sample only."""
+        group = self.groups.get(entity)
+        if group is None:
+            category, out_of_place = self._matcher.verdict_for(entity, self.place)
+            group = Group(self.source, entity, category, sample=sample, out_of_place=out_of_place)
+            self.groups[entity] = group
+        group.count += count
+        group.max_score = max(group.max_score, max_score)
+        group.locations.extend(locations[: MAX_LOCATIONS - len(group.locations)])
+
 
 @dataclass(frozen=True)
 class Skipped:
