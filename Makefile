@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 VENV_BIN := .venv/bin
 
-.PHONY: demo test lint typecheck layers pytest bench setup setup-bench clean
+.PHONY: demo test lint typecheck layers pytest bench setup setup-bench java clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -44,7 +44,16 @@ typecheck: setup
 layers: setup
 	$(VENV_BIN)/lint-imports
 
-pytest: setup
+# The Spark tests (pytest -m spark) need a Java runtime: on a machine without one
+# (no java on PATH, no JAVA_HOME), Debian's OpenJDK 17 is installed first.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+java:
+	@command -v java >/dev/null 2>&1 || [ -x "$$JAVA_HOME/bin/java" ] || { \
+	  echo "no Java runtime: installing openjdk-17-jre-headless for the Spark tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; }
+
+pytest: setup java
 	$(VENV_BIN)/python -m pytest
 
 test: lint typecheck layers pytest

@@ -31,8 +31,8 @@ from pivault.spark.engine import (
     scan_path,
     scan_table,
 )
-from pivault.spark.inputs import INPUT_FORMATS
-from pivault.spark.session import java_problem, start_session
+from pivault.spark.inputs import INPUT_FORMATS, find_datasets
+from pivault.spark.session import check_engine, java_problem, start_session
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "INPUT_FORMATS",
     "MAX_CELL_CHARS",
+    "check_engine",
     "java_problem",
     "scan_dataframe",
     "scan_path",
@@ -61,8 +62,13 @@ def scan_target(
 ) -> ScanReport:
     """What ``pivault scan --engine spark TARGET`` does: a path's datasets or a catalog table."""
     check_sampling(sample, fraction)
+    path = is_path_target(target)
+    if spark is None:
+        check_engine()  # no PySpark or no Java: say so before anything else
+    if path:
+        find_datasets(target, input_format)  # a missing path fails before Spark starts
     session = spark if spark is not None else start_session()
     options = {"sample": sample, "fraction": fraction, "min_score": min_score}
-    if is_path_target(target):
+    if path:
         return scan_path(session, target, policy=policy, input_format=input_format, **options)
     return scan_table(session, target, policy=policy, **options)

@@ -24,7 +24,6 @@ from pivault.service.policy_files import load_policy
 from pivault.service.scan.report import PolicyMatcher, ScanReport, SourceFindings
 from pivault.spark.inputs import (
     FORMATS,
-    Dataset,
     dataset_place_path,
     find_datasets,
     read_dataset,
@@ -221,8 +220,7 @@ def _scan_path_into(
     from py4j.protocol import Py4JJavaError
     from pyspark.errors import PySparkException
 
-    datasets: list[Dataset] = find_datasets(path, input_format)
-    for dataset in datasets:
+    for dataset in find_datasets(path, input_format):
         try:
             df = read_dataset(spark, dataset)
             scan_into(

@@ -59,6 +59,14 @@ def require_pyspark() -> None:
             ) from None
 
 
+def check_engine() -> None:
+    """Raise :class:`EngineUnavailableError` naming what Spark lacks (PySpark, Java)."""
+    require_pyspark()
+    problem = java_problem()
+    if problem is not None:
+        raise EngineUnavailableError(problem)
+
+
 def start_session(
     master: str | None = None,
     app_name: str = "pivault-scan",
