@@ -58,8 +58,9 @@ pytest: setup java
 
 test: lint typecheck layers pytest
 
+# BENCH_ARGS=--spark-only runs only the Spark scan benchmark (its section of docs/benchmarks.md).
 bench: setup-bench
-	.venv-bench/bin/python -m bench
+	.venv-bench/bin/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv .venv-bench $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

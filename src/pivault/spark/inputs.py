@@ -114,21 +114,21 @@ def find_datasets(target: str, input_format: str | None = None) -> list[Dataset]
         return [Dataset(_stem(root), str(root), fmt)]
     found: list[Dataset] = []
 
-    def walk(directory: Path, name: str) -> None:
+    def walk(directory: Path, name: str) -> None:  # name: "" for the target itself
         fmt = _dir_format(directory, str(directory))
         if fmt is not None:
-            found.append(Dataset(name, str(directory), input_format or fmt))
+            found.append(Dataset(name or _stem(directory), str(directory), input_format or fmt))
             return
         for child in sorted(directory.iterdir()):
             if child.name.startswith((".", "_")) or child.is_symlink():
                 continue
-            child_name = f"{name}.{_stem(child)}" if name != root.name else _stem(child)
+            child_name = f"{name}.{_stem(child)}" if name else _stem(child)
             if child.is_dir():
                 walk(child, child_name)
             elif (cfmt := _data_format(child)) is not None:
                 found.append(Dataset(child_name, str(child), input_format or cfmt))
 
-    walk(root, root.name)
+    walk(root, "")
     if not found:
         raise InvalidArgumentError(
             f"no data files under {target} (looked for {', '.join(sorted(FORMATS))})"

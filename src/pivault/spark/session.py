@@ -32,6 +32,13 @@ SESSION_CONF = {
     "spark.sql.session.timeZone": "UTC",
     # Python workers stay up between tasks, so each builds its detectors once.
     "spark.python.worker.reuse": "true",
+    # Detection costs about a second per MB of text per core: Spark's default 128 MB file
+    # splits would leave all but one core idle on anything smaller than a large lake.
+    "spark.sql.files.maxPartitionBytes": "4m",
+    "spark.sql.files.openCostInBytes": "1m",
+    # Arrow batches handed to the workers stay small even when cells are huge (each cell
+    # is cut to MAX_CELL_CHARS + 1 characters first), so a worker's memory stays bounded.
+    "spark.sql.execution.arrow.maxBytesPerBatch": "16m",
 }
 
 
