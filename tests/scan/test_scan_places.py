@@ -55,6 +55,9 @@ def write_placed_policy(tmp_path: Path, places: str = PHONE_PLACES) -> Path:
         ("/data/*.csv", "/data/users.csv", True),
         ("/data/*.csv", "/srv/data/users.csv", False),
         ("exports/**", "/a/exports/b/c.json", True),
+        ("exports/**", "/a/exports", True),
+        ("exports/**", "/a/exportsx/c.json", False),
+        ("**", "/a/b", True),
         ("exp?rts/*", "/a/exports/c.json", True),
     ],
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scan.conftest import EMAIL_1, ID_1, PHONE_1, RAW_VALUES, run_scan
+from tests.scan.conftest import EMAIL_1, ID_1, PHONE_1, PIVAULT, RAW_VALUES, run_scan
 from tests.spark.conftest import write_parquet
 
 NO_JAVA = (
@@ -74,7 +74,13 @@ def test_spark_scan_of_a_lake_exits_3_on_drift_with_the_same_json(tmp_path: Path
         lake / "users" / "part-0.parquet",
         {"phone": [PHONE_1, None], "note": [f"ID {ID_1}", "ok"], "email": [None, EMAIL_1]},
     )
-    proc = run_scan("--engine", "spark", str(lake), "--format", "json", "--sample", "100%")
+    proc = subprocess.run(
+        [*PIVAULT, "scan", "--engine", "spark", str(lake), "--format", "json", "--sample", "100%"],
+        capture_output=True,
+        text=True,
+        timeout=300,  # a JVM and a Python worker start on a shared 2-core machine
+        check=False,
+    )
     assert proc.returncode == 3, proc.stderr
     doc = json.loads(proc.stdout)
     assert (doc["format"], doc["kind"], doc["summary"]["unit"]) == ("pivault-scan", "spark", "rows")

@@ -87,6 +87,14 @@ def test_a_data_lake_directory_is_split_into_datasets(spark: SparkSession, tmp_p
         ("exports.number", "CN_MOBILE"): 1,  # a directory of data files is one dataset
     }
     assert report.skipped == []
+    policy = parse_policy(placed_policy_text(PHONE_PLACES), "placed.yaml")
+    kinds = {g.source: g.drift_kind for g in scan_path(spark, str(lake), policy=policy).groups}
+    # users.phone by its column, exports by its path (exports/**); e-mail, IDs: undeclared kinds
+    assert kinds == {
+        "users.phone": None,
+        "exports.number": None,
+        "events.user": "kind",
+    }
 
 
 def test_bad_input_is_skipped_or_bounded_and_reported(spark: SparkSession, tmp_path: Path) -> None:

@@ -58,9 +58,16 @@ def column_regex(pattern: str) -> re.Pattern[str]:
 
 
 def path_regex(glob: str) -> re.Pattern[str]:
-    """``logs/**/*.log`` -> a regex over a ``/`` path, matching its trailing segments."""
+    """``logs/**/*.log`` -> a regex over a ``/`` path, matching its trailing segments.
+
+    A trailing ``/**`` matches the directory itself too (``exports/**``
+    covers ``exports``, a Spark dataset directory, and everything below it).
+    """
     anchored = glob.startswith("/")
     parts = [p for p in glob.strip("/").split("/") if p]
+    tail = ""
+    if len(parts) > 1 and parts[-1] == "**":
+        parts, tail = parts[:-1], "(?:/.*)?"
     body = ""
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
@@ -68,7 +75,7 @@ def path_regex(glob: str) -> re.Pattern[str]:
             body += ".*" if last else "(?:[^/]+/)*"
         else:
             body += _segment(part, "[^/]") + ("" if last else "/")
-    return re.compile(("^/" if anchored else "(?:^|/)") + body + "$")
+    return re.compile(("^/" if anchored else "(?:^|/)") + body + tail + "$")
 
 
 @dataclass(frozen=True)
