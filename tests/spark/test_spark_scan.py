@@ -136,6 +136,10 @@ def test_sampling_by_rows_and_by_share(spark: SparkSession) -> None:
         scan_dataframe(df, fraction=1.5)
     with pytest.raises(InvalidArgumentError, match="no column 'nope' to scan"):
         scan_dataframe(df, columns=["nope"])
+    numbers = scan_dataframe(spark.range(3), columns=["id"], name="n")
+    assert [(s.source, s.reason) for s in numbers.skipped] == [
+        ("n.id", "bigint column: not scanned (text columns only)")
+    ]
 
 
 def test_catalog_tables_and_place_drift(spark: SparkSession) -> None:

@@ -79,6 +79,8 @@ def scan_into(
     picked = text_columns(df, columns, max_chars)
     for column in picked.binary:
         report.skip(f"{name}.{column}", "binary column: not scanned")
+    for column, dtype in picked.untyped.items():
+        report.skip(f"{name}.{column}", f"{dtype} column: not scanned (text columns only)")
     if not picked.names:
         return
     if fraction is not None and fraction < 1:

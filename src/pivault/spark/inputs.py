@@ -153,6 +153,8 @@ class Columns:
     names: list[str]
     exprs: list[Column]
     binary: list[str]
+    #: Columns asked for by name that hold no text (numbers, dates): name -> Spark type.
+    untyped: dict[str, str]
 
 
 def text_columns(df: DataFrame, wanted: list[str] | None, max_chars: int) -> Columns:
@@ -170,6 +172,7 @@ def text_columns(df: DataFrame, wanted: list[str] | None, max_chars: int) -> Col
     names: list[str] = []
     exprs: list[Column] = []
     binary: list[str] = []
+    untyped: dict[str, str] = {}
     for name in wanted if wanted is not None else list(fields):
         dtype = fields[name].dataType
         col = F.col(f"`{name.replace('`', '``')}`")
@@ -181,10 +184,12 @@ def text_columns(df: DataFrame, wanted: list[str] | None, max_chars: int) -> Col
             binary.append(name)
             continue
         else:
+            if wanted is not None:
+                untyped[name] = dtype.simpleString()
             continue
         names.append(name)
         exprs.append(F.substring(text, 1, max_chars + 1).alias(f"c{len(exprs)}"))
-    return Columns(names, exprs, binary)
+    return Columns(names, exprs, binary, untyped)
 
 
 def dataset_place_path(dataset_path: str) -> str:
