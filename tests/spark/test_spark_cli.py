@@ -53,6 +53,7 @@ def test_without_java_the_spark_engine_fails_with_one_line(tmp_path: Path) -> No
         (["--engine", "spark", "sqlite:///app.db"], "not database URLs"),
         (["--engine", "hadoop", "."], "'hadoop' is not one of"),
         (["--input-format", "csv", "."], "--input-format applies to --engine spark only"),
+        (["--engine", "spark", "--input-format", "xls", "."], "'xls' is not one of"),
     ],
 )
 def test_bad_engine_options_are_usage_errors(args: list[str], message: str) -> None:
@@ -93,3 +94,10 @@ def test_spark_scan_of_a_lake_exits_3_on_drift_with_the_same_json(tmp_path: Path
     assert "POLICY DRIFT" in proc.stderr
     for value in RAW_VALUES:
         assert value not in proc.stdout + proc.stderr
+
+
+def test_the_cli_input_formats_are_the_engines() -> None:
+    from pivault.cli.scan_cmds import InputFormat
+    from pivault.spark import INPUT_FORMATS
+
+    assert tuple(f.value for f in InputFormat) == INPUT_FORMATS

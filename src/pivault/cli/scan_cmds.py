@@ -54,6 +54,15 @@ class Engine(StrEnum):
     spark = "spark"
 
 
+class InputFormat(StrEnum):
+    """Data sources of ``--engine spark`` (``pivault.spark.INPUT_FORMATS``)."""
+
+    parquet = "parquet"
+    csv = "csv"
+    json = "json"
+    orc = "orc"
+
+
 def parse_sample(text: str | None) -> tuple[int | None, float | None]:
     """``--sample``: a row count (``5000``) or a percentage of rows (``10%``)."""
     if text is None:
@@ -194,10 +203,10 @@ def scan(
         typer.Option("--engine", help="local (this process) or spark (data lakes, Spark tables)."),
     ] = Engine.local,
     input_format: Annotated[
-        str | None,
+        InputFormat | None,
         typer.Option(
             "--input-format",
-            help="With --engine spark: parquet, csv, json or orc when the path does not say.",
+            help="With --engine spark: the data format when the path does not say.",
         ),
     ] = None,
 ) -> None:
@@ -209,7 +218,8 @@ def scan(
     rows, fraction = parse_sample(sample)
     policy_file = policy or options(ctx).policy_file
     if engine is Engine.spark:
-        report = _scan_spark(target, policy_file, rows, fraction, min_score, input_format)
+        fmt_name = input_format.value if input_format is not None else None
+        report = _scan_spark(target, policy_file, rows, fraction, min_score, fmt_name)
     else:
         if fraction is not None:
             raise typer.BadParameter(
