@@ -117,6 +117,12 @@ def test_bad_input_is_skipped_or_bounded_and_reported(spark: SparkSession, tmp_p
     assert [s.source for s in report.skipped] == ["latin.name"]
     assert "U+FFFD" in report.skipped[0].reason
 
+    not_json = tmp_path / "notes.jsonl"
+    not_json.write_text(f"call {PHONE_1}\n{{unclosed\n", encoding="utf-8")
+    report = scan_path(spark, str(not_json))
+    assert [(g.source, g.count) for g in report.groups] == [("notes.value", 1)]
+    assert [s.reason for s in report.skipped] == ["no line is valid JSON: scanned as text lines"]
+
     broken = tmp_path / "broken.parquet"
     broken.write_bytes(b"not parquet at all")
     report = scan_path(spark, str(broken))

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pivault.core.errors import EngineUnavailableError
 from pivault.core.model import Policy
 from pivault.detect import DEFAULT_MIN_SCORE
 from pivault.service.scan.report import ScanReport
 from pivault.spark.engine import (
     MAX_CELL_CHARS,
     check_sampling,
+    first_line,
     is_path_target,
     scan_dataframe,
     scan_path,
@@ -69,6 +71,11 @@ def scan_target(
         find_datasets(target, input_format)  # a missing path fails before Spark starts
     session = spark if spark is not None else start_session()
     options = {"sample": sample, "fraction": fraction, "min_score": min_score}
-    if path:
-        return scan_path(session, target, policy=policy, input_format=input_format, **options)
-    return scan_table(session, target, policy=policy, **options)
+    from py4j.protocol import Py4JError
+
+    try:
+        if path:
+            return scan_path(session, target, policy=policy, input_format=input_format, **options)
+        return scan_table(session, target, policy=policy, **options)
+    except Py4JError as exc:  # the JVM went away mid-scan: one line, not a Java trace
+        raise EngineUnavailableError(f"Spark failed during the scan: {first_line(exc)}") from None

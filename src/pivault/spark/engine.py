@@ -55,7 +55,7 @@ def check_sampling(sample: int | None, fraction: float | None) -> None:
         raise InvalidArgumentError(f"fraction must be in (0, 1] (a share of rows), not {fraction}")
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     return text if len(text) <= 200 else text[:199] + "…"
 
@@ -189,11 +189,17 @@ def scan_table(
 def _scan_table_into(
     spark: SparkSession, table: str, report: ScanReport, matcher: PolicyMatcher, **options: Any
 ) -> None:
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+
     if not spark.catalog.tableExists(table):
         raise InvalidArgumentError(
             f"no such file, directory or table in the Spark catalog: {table}"
         )
-    scan_into(report, matcher, spark.table(table), table, **options)
+    try:
+        scan_into(report, matcher, spark.table(table), table, **options)
+    except (PySparkException, Py4JJavaError) as exc:
+        report.skip(table, f"cannot read table: {first_line(exc)}")
 
 
 def scan_path(
@@ -225,6 +231,10 @@ def _scan_path_into(
     for dataset in find_datasets(path, input_format):
         try:
             df = read_dataset(spark, dataset)
+            if dataset.format == "json" and df.columns == ["_corrupt_record"]:
+                # Spark will not query a raw file's corrupt records alone: read its lines.
+                report.skip(dataset.name, "no line is valid JSON: scanned as text lines")
+                df = spark.read.text(dataset.path)
             scan_into(
                 report,
                 matcher,
@@ -234,7 +244,7 @@ def _scan_path_into(
                 **options,
             )
         except (PySparkException, Py4JJavaError) as exc:
-            report.skip(dataset.name, f"cannot read {dataset.format}: {_first_line(exc)}")
+            report.skip(dataset.name, f"cannot read {dataset.format}: {first_line(exc)}")
 
 
 def is_path_target(target: str) -> bool:
