@@ -201,3 +201,21 @@ def test_place_drift_exits_3_and_is_named_in_json(
     table = run_scan(str(root), "--policy", str(write_placed_policy(tmp_path)))
     assert table.returncode == 3
     assert "DRIFT (place)" in table.stdout
+
+
+def test_policy_diff_and_json_show_places() -> None:
+    from pivault.core.diff import diff_policies
+    from pivault.core.policy_json import policy_as_dict
+
+    old = parse_policy(default_policy_text())
+    new = parse_policy(placed_policy_text(PHONE_PLACES))
+    changes = {(c.key, c.code, c.summary.en) for c in diff_policies(old, new).changes}
+    assert ("account.phone", "details_changed", "category changed: 'account.phone': places") in (
+        changes
+    )
+    cats = {c["key"]: c for c in policy_as_dict(new)["categories"]}
+    assert cats["account.phone"]["places"] == {
+        "columns": ["users.phone"],
+        "paths": ["**/*.csv", "exports/**"],
+    }
+    assert cats["account.nickname"]["places"] is None
