@@ -78,6 +78,9 @@ def test_a_data_lake_directory_is_split_into_datasets(spark: SparkSession, tmp_p
     )
     (lake / "exports").mkdir()
     (lake / "exports" / "calls.csv").write_text(f"who,number\nu1,{PHONE_2}\n", encoding="utf-8")
+    (lake / "mixed").mkdir()  # two formats in one directory: each file is its own dataset
+    (lake / "mixed" / "a.csv").write_text(f"n\n{PHONE_1}\n", encoding="utf-8")
+    (lake / "mixed" / "b.json").write_text(json.dumps({"m": PHONE_2}) + "\n", encoding="utf-8")
     report = scan_path(spark, str(lake))
     found = {(g.source, g.entity.value): g.count for g in report.groups}
     assert found == {
@@ -85,6 +88,8 @@ def test_a_data_lake_directory_is_split_into_datasets(spark: SparkSession, tmp_p
         ("events.user", "EMAIL"): 1,  # nested JSON, scanned as its JSON text
         ("events.user", "CN_RESIDENT_ID"): 1,
         ("exports.number", "CN_MOBILE"): 1,  # a directory of data files is one dataset
+        ("mixed.a.n", "CN_MOBILE"): 1,
+        ("mixed.b.m", "CN_MOBILE"): 1,
     }
     assert report.skipped == []
     policy = parse_policy(placed_policy_text(PHONE_PLACES), "placed.yaml")
@@ -94,6 +99,8 @@ def test_a_data_lake_directory_is_split_into_datasets(spark: SparkSession, tmp_p
         "users.phone": None,
         "exports.number": None,
         "events.user": "kind",
+        "mixed.a.n": None,  # **/*.csv
+        "mixed.b.m": "place",
     }
 
 

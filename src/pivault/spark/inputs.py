@@ -2,9 +2,10 @@
 
 A path is split into **datasets**, each read as one DataFrame: a data file
 (``.parquet``, ``.csv``, ``.json``/``.jsonl``/``.ndjson``, ``.orc``) is one
-dataset; a directory holding data files (or only ``key=value`` partition
-directories, as Spark and Hive write them) is one dataset; any other
-directory is searched for datasets. Spark's own marker files (``_SUCCESS``,
+dataset; a directory holding data files of one format (or only
+``key=value`` partition directories, as Spark and Hive write them) is one
+dataset; any other directory (mixed formats included) is searched for
+datasets. Spark's own marker files (``_SUCCESS``,
 ``*.crc``, hidden files) are ignored. A dataset's name is its path relative
 to the target (the target's own name when it is one dataset), without the
 data extension: ``lake/users/`` scanned as ``lake`` gives ``users``, and its
@@ -64,14 +65,14 @@ def _stem(path: Path) -> str:
     return path.name[: -len(path.suffix)] if path.suffix.lower() in FORMATS else path.name
 
 
-def _dir_format(directory: Path, label: str) -> str | None:
+def _dir_format(directory: Path) -> str | None:
     """The format of a directory that is one dataset (data files, partitions), else None."""
     direct: set[str] = set()
     partitioned: set[str] = set()
     others = False
     for child in sorted(directory.iterdir()):
         if child.is_dir() and _PARTITION_RE.match(child.name):
-            sub = _dir_format(child, label)
+            sub = _dir_format(child)
             if sub:
                 partitioned.add(sub)
         elif child.is_dir():
@@ -79,11 +80,7 @@ def _dir_format(directory: Path, label: str) -> str | None:
         elif (fmt := _data_format(child)) is not None:
             direct.add(fmt)
     found = direct or (partitioned if not others else set())
-    if len(found) > 1:
-        raise InvalidArgumentError(
-            f"{label} mixes data formats ({', '.join(sorted(found))}); scan its parts one by one"
-        )
-    return found.pop() if found else None
+    return found.pop() if len(found) == 1 else None  # mixed formats: file by file
 
 
 def find_datasets(target: str, input_format: str | None = None) -> list[Dataset]:
@@ -115,7 +112,7 @@ def find_datasets(target: str, input_format: str | None = None) -> list[Dataset]
     found: list[Dataset] = []
 
     def walk(directory: Path, name: str) -> None:  # name: "" for the target itself
-        fmt = _dir_format(directory, str(directory))
+        fmt = _dir_format(directory)
         if fmt is not None:
             found.append(Dataset(name or _stem(directory), str(directory), input_format or fmt))
             return
