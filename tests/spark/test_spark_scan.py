@@ -81,7 +81,8 @@ def test_a_data_lake_directory_is_split_into_datasets(spark: SparkSession, tmp_p
     (lake / "mixed").mkdir()  # two formats in one directory: each file is its own dataset
     (lake / "mixed" / "a.csv").write_text(f"n\n{PHONE_1}\n", encoding="utf-8")
     (lake / "mixed" / "b.json").write_text(json.dumps({"m": PHONE_2}) + "\n", encoding="utf-8")
-    report = scan_path(spark, str(lake))
+    policy = parse_policy(placed_policy_text(PHONE_PLACES), "placed.yaml")
+    report = scan_path(spark, str(lake), policy=policy)
     found = {(g.source, g.entity.value): g.count for g in report.groups}
     assert found == {
         ("users.phone", "CN_MOBILE"): 2,
@@ -92,8 +93,7 @@ def test_a_data_lake_directory_is_split_into_datasets(spark: SparkSession, tmp_p
         ("mixed.b.m", "CN_MOBILE"): 1,
     }
     assert report.skipped == []
-    policy = parse_policy(placed_policy_text(PHONE_PLACES), "placed.yaml")
-    kinds = {g.source: g.drift_kind for g in scan_path(spark, str(lake), policy=policy).groups}
+    kinds = {g.source: g.drift_kind for g in report.groups}
     # users.phone by its column, exports by its path (exports/**); e-mail, IDs: undeclared kinds
     assert kinds == {
         "users.phone": None,
