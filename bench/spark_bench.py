@@ -102,7 +102,7 @@ def main(progress: Callable[[str], None] | None = None, rows: int = DEFAULT_ROWS
     lines = [
         f"## {TITLE}",
         "",
-        f"Command: `{COMMAND}` (also part of `make bench`) · run {today()}",
+        f"Command: `{_command()}` (also part of `make bench`) · run {today()}",
         "",
         f"{rows:,} rows of two text columns (a service-log line with an IP address on every "
         "row and a phone number on every tenth; a short status), the same rows in a SQLite "
@@ -133,6 +133,14 @@ def main(progress: Callable[[str], None] | None = None, rows: int = DEFAULT_ROWS
         "",
     ]
     return lines
+
+
+def _command() -> str:
+    """How this run was started: ``make bench`` in .venv-bench, else the interpreter used."""
+    venv = Path(sys.prefix).name
+    if venv == ".venv-bench":
+        return COMMAND
+    return f"{venv}/bin/python -m bench --spark-only"
 
 
 def _java() -> str:
