@@ -5,8 +5,9 @@ scanner (``scan_target("sqlite:///…", sample=N)``, every row) and a Parquet
 dataset scanned by ``pivault.spark.scan_path`` on a ``local[2]`` session. Each
 row is a service-log line with an IP address (and a phone number on every
 tenth row) plus a short status column, the shape docs/scan.md's speed note
-uses. Session start is timed apart from the scan; the findings of both engines
-are checked to be equal. Run alone (needs the spark group and a Java runtime)::
+uses. The engines alternate for a few rounds (medians reported); session
+start and worker start are timed apart; every scan's findings must be equal.
+Run alone (needs the spark group and a Java runtime)::
 
     .venv-bench/bin/python -m bench --spark-only            # 200k rows, updates its section
     .venv/bin/python -m bench.spark_bench --rows 20000      # prints Markdown only
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +32,7 @@ COMMAND = "make bench BENCH_ARGS=--spark-only"
 
 TITLE = "Spark scan: pivault.spark on local[2] vs the single-process scan"
 DEFAULT_ROWS = 200_000
+ROUNDS = 3
 
 
 def _rows(n: int) -> tuple[list[str], list[str]]:
@@ -63,7 +66,9 @@ def _key(report: ScanReport) -> list[tuple[str, str, int]]:
     return sorted((g.source, g.entity.value, g.count) for g in report.groups)
 
 
-def main(progress: Callable[[str], None] | None = None, rows: int = DEFAULT_ROWS) -> list[str]:
+def main(
+    progress: Callable[[str], None] | None = None, rows: int = DEFAULT_ROWS, rounds: int = ROUNDS
+) -> list[str]:
     """Run once and return the section's Markdown."""
     say = progress or (lambda message: print(message, file=sys.stderr))
     import pyspark
@@ -73,33 +78,43 @@ def main(progress: Callable[[str], None] | None = None, rows: int = DEFAULT_ROWS
     from pivault.spark.worker import PROBE_DDL, probe_partition
 
     load = os.getloadavg()[0]
-
+    local_s: list[float] = []
+    spark_s: list[float] = []
+    keys: list[list[tuple[str, str, int]]] = []
     with tempfile.TemporaryDirectory(prefix="pivault-spark-bench-") as tmp:
         db, parquet = _write(Path(tmp), rows)
-        say(f"spark bench: single-process scan of {rows:,} rows")
-        t0 = time.perf_counter()
-        local = scan_target(f"sqlite:///{db}", sample=rows)
-        t1 = time.perf_counter()
         say("spark bench: starting local[2]")
+        t0 = time.perf_counter()
         spark = start_session("local[2]", conf={"spark.sql.shuffle.partitions": "2"})
-        t2 = time.perf_counter()
+        t1 = time.perf_counter()
         say("spark bench: Python workers start and build their detectors")
         cores = spark.sparkContext.defaultParallelism
         probes = spark.range(0, cores, 1, cores).mapInArrow(probe_partition, PROBE_DDL).collect()
-        t3 = time.perf_counter()
-        say("spark bench: Spark scan")
-        on_spark = scan_path(spark, str(parquet))
-        t4 = time.perf_counter()
-        say("spark bench: Spark scan again")
-        warm = scan_path(spark, str(parquet))
-        t5 = time.perf_counter()
+        t2 = time.perf_counter()
+        start_s, workers_s = t1 - t0, t2 - t1
+
+        def run_local() -> None:
+            t = time.perf_counter()
+            keys.append(_key(scan_target(f"sqlite:///{db}", sample=rows)))
+            local_s.append(time.perf_counter() - t)
+
+        def run_spark() -> None:
+            t = time.perf_counter()
+            keys.append(_key(scan_path(spark, str(parquet))))
+            spark_s.append(time.perf_counter() - t)
+
+        for i in range(rounds):
+            say(f"spark bench: round {i + 1} of {rounds}, {rows:,} rows per engine")
+            for run in (run_local, run_spark) if i % 2 == 0 else (run_spark, run_local):
+                run()
         partitions = spark.read.parquet(str(parquet)).rdd.getNumPartitions()
         size_mb = parquet.stat().st_size / 1e6
         spark.stop()
-    local_s, start_s, workers_s, spark_s, warm_s = t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4
-    same = _key(local) == _key(on_spark) == _key(warm)
-    findings = sum(n for _, _, n in _key(local))
-    lines = [
+    same = all(k == keys[0] for k in keys)
+    findings = sum(n for _, _, n in keys[0])
+    ratios = sorted(a / b for a, b in zip(local_s, spark_s, strict=True))
+    loc, spk = statistics.median(local_s), statistics.median(spark_s)
+    return [
         f"## {TITLE}",
         "",
         f"Command: `{_command()}` (also part of `make bench`) · run {today()}",
@@ -109,30 +124,28 @@ def main(progress: Callable[[str], None] | None = None, rows: int = DEFAULT_ROWS
         'table for the single-process scanner (`scan_target("sqlite:///…", sample=N)`, every '
         f"row) and in one Parquet file ({size_mb:.1f} MB, 8 row groups; Spark reads it as "
         f"{partitions} partitions) for `pivault.spark.scan_path` on `local[2]` (PySpark "
-        f"{pyspark.__version__}, {_java()}). Timed apart: the session start, and the first "
+        f"{pyspark.__version__}, {_java()}). {rounds} rounds, the engines alternating (order "
+        "flipped every round); medians below. Timed apart: the session start, and the first "
         "job, which starts one Python worker per core and builds its detectors (once per "
-        "worker; the scans reuse them). Both engines found the same "
+        "worker; every scan reuses them). Every scan found the same "
         f"{findings:,} findings: {'yes' if same else '**no**'}. Load average when the run "
         f"started: {load:.1f} on {os.cpu_count()} cores (other work shares the machine).",
         "",
-        "| engine | rows | seconds | rows/s | vs single-process |",
-        "|---|---:|---:|---:|---:|",
-        f"| single-process (`--engine local`) | {rows:,} | {local_s:.1f} | "
-        f"{rows / local_s:,.0f} | 1.00× |",
-        f"| Spark local[2], scan | {rows:,} | {spark_s:.1f} | {rows / spark_s:,.0f} | "
-        f"**{local_s / spark_s:.2f}×** |",
-        f"| Spark local[2], same scan again | {rows:,} | {warm_s:.1f} | {rows / warm_s:,.0f} | "
-        f"**{local_s / warm_s:.2f}×** |",
+        "| engine | rows | seconds (median) | rows/s | speed-up | per-round speed-ups |",
+        "|---|---:|---:|---:|---:|---|",
+        f"| single-process (`--engine local`) | {rows:,} | {loc:.1f} | {rows / loc:,.0f} | "
+        "1.00× | |",
+        f"| Spark `local[2]` | {rows:,} | {spk:.1f} | {rows / spk:,.0f} | **{loc / spk:.2f}×** "
+        f"| {', '.join(f'{r:.2f}' for r in ratios)} |",
         "",
         f"Fixed costs, paid once per `pivault scan --engine spark`: session start (JVM) "
         f"{start_s:.1f} s; {len(probes)} Python workers starting and building their detectors "
-        f"{workers_s:.1f} s (in parallel). With them, the whole Spark run took "
-        f"{start_s + workers_s + spark_s:.1f} s against {local_s:.1f} s: on 2 shared cores the "
-        "engine pays off only when the scan itself takes minutes, and it is meant for data "
-        "already on a Spark cluster, where it scales with the executors.",
+        f"{workers_s:.1f} s (in parallel). With them, one Spark scan of these rows takes "
+        f"{start_s + workers_s + spk:.1f} s against {loc:.1f} s: on 2 shared cores the engine "
+        "pays off only when the scan itself takes minutes; it is meant for data already on a "
+        "Spark cluster, where the scan spreads over the executors.",
         "",
     ]
-    return lines
 
 
 def _command() -> str:
@@ -151,4 +164,6 @@ def _java() -> str:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS)
-    print("\n".join(main(rows=parser.parse_args().rows)))
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    args = parser.parse_args()
+    print("\n".join(main(rows=args.rows, rounds=args.rounds)))
