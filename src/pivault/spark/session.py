@@ -98,7 +98,11 @@ def start_session(
     if (master or "local").startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no "resolves to loopback" warning
     builder = SparkSession.builder.appName(app_name)
-    builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG4J}")
+    if not any(v in os.environ for v in ("SPARK_CONF_DIR", "PYSPARK_SUBMIT_ARGS")):
+        # A plain pip-installed PySpark: quiet its logs. A configured Spark keeps its own.
+        builder = builder.config(
+            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG4J}"
+        )
     if master is not None:
         builder = builder.master(master)
     for key, value in {**SESSION_CONF, **(conf or {})}.items():
