@@ -62,8 +62,9 @@ class PolicyMatcher:
     def _candidates(self, entity: Entity) -> list[str]:
         info = ENTITY_INFO[entity]
         keys = list(self._by_fides.get(info.fides_category, ()))
-        if info.policy_category is not None and info.policy_category in self._keys:
-            keys.insert(0, info.policy_category)
+        own = info.policy_category
+        if own is not None and own in self._keys:
+            keys = [own, *(k for k in keys if k != own)]
         return keys
 
     def category_for(self, entity: Entity) -> str | None:
