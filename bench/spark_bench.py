@@ -144,7 +144,8 @@ def main(
     return [
         f"## {TITLE}",
         "",
-        f"Command: `{_command()}` (also part of `make bench`) · run {today()}",
+        f"Command: `{_command()}` (also part of `make bench`; `make setup-bench` syncs the "
+        f"spark group into `.venv-bench`) · run {today()}",
         "",
         f"{rows:,} rows of two text columns (a service-log line with an IP address on every "
         "row and a phone number on every tenth; a short status), the same rows in a SQLite "
