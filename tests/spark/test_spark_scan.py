@@ -78,6 +78,7 @@ def test_a_data_lake_directory_is_split_into_datasets(spark: SparkSession, tmp_p
     )
     (lake / "exports").mkdir()
     (lake / "exports" / "calls.csv").write_text(f"who,number\nu1,{PHONE_2}\n", encoding="utf-8")
+    (lake / "exports" / "README.md").write_text(f"call {PHONE_1}\n")  # not data: not read
     (lake / "mixed").mkdir()  # two formats in one directory: each file is its own dataset
     (lake / "mixed" / "a.csv").write_text(f"n\n{PHONE_1}\n", encoding="utf-8")
     (lake / "mixed" / "b.json").write_text(json.dumps({"m": PHONE_2}) + "\n", encoding="utf-8")

@@ -40,6 +40,12 @@ FORMATS = {
     ".ndjson": "json",
     ".orc": "orc",
 }
+#: Spark's pathGlobFilter per format: a dataset directory's other files are not read.
+_GLOBS = {
+    fmt: "*." + (exts[0] if len(exts) == 1 else "{" + ",".join(exts) + "}")
+    for fmt in set(FORMATS.values())
+    for exts in [sorted(e[1:] for e, f in FORMATS.items() if f == fmt)]
+}
 #: What ``--input-format`` / ``input_format=`` accept.
 INPUT_FORMATS = ("parquet", "csv", "json", "orc")
 _REMOTE_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
@@ -53,6 +59,8 @@ class Dataset:
     name: str
     path: str
     format: str
+    #: For a directory found by extension: only its files of that format are read.
+    glob: str | None = None
 
 
 def _data_format(path: Path) -> str | None:
@@ -114,7 +122,11 @@ def find_datasets(target: str, input_format: str | None = None) -> list[Dataset]
     def walk(directory: Path, name: str) -> None:  # name: "" for the target itself
         fmt = _dir_format(directory)
         if fmt is not None:
-            found.append(Dataset(name or _stem(directory), str(directory), input_format or fmt))
+            name = name or _stem(directory)
+            if input_format is not None:
+                found.append(Dataset(name, str(directory), input_format))
+            else:
+                found.append(Dataset(name, str(directory), fmt, _GLOBS[fmt]))
             return
         for child in sorted(directory.iterdir()):
             if child.name.startswith((".", "_")) or child.is_symlink():
@@ -136,6 +148,8 @@ def find_datasets(target: str, input_format: str | None = None) -> list[Dataset]
 def read_dataset(spark: SparkSession, dataset: Dataset) -> DataFrame:
     """The dataset as a DataFrame; CSV with a header row, JSON lines or whole-file documents."""
     reader = spark.read.format(dataset.format)
+    if dataset.glob is not None:
+        reader = reader.option("pathGlobFilter", dataset.glob)
     if dataset.format == "csv":
         reader = reader.option("header", "true").option("mode", "PERMISSIVE")
     if dataset.format == "json":
