@@ -2,8 +2,12 @@
 
 The vault benchmark always runs; the detection benchmark (bench/detect_bench.py,
 pivault.detect vs Presidio) runs when it can be imported, which needs the bench
-environment (``make setup-bench``). A benchmark that cannot run leaves a note in
-its section instead of figures.
+environment (``make setup-bench``). The Spark scan benchmark (bench/spark_bench.py)
+needs the spark group (synced into the bench environment too) and a Java runtime.
+A benchmark that cannot run leaves a note in its section instead of figures.
+
+``python -m bench --spark-only`` (``make bench BENCH_ARGS=--spark-only``) runs only
+the Spark scan benchmark and replaces only its section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -86,11 +90,57 @@ def http_section() -> list[str]:
     return lines
 
 
+def spark_section() -> list[str]:
+    """The Spark scan benchmark's Markdown, or a section saying why it did not run."""
+    from bench import spark_bench
+
+    progress("Spark scan benchmark (pivault.spark on local[2] vs the single-process scan)")
+    try:
+        return spark_bench.main(progress)
+    except Exception as exc:  # no PySpark, no Java: keep the other sections' figures
+        traceback.print_exc()
+        return [
+            *section_header(spark_bench.TITLE),
+            f"Not run: the Spark scan benchmark failed ({type(exc).__name__}: {exc}). It needs "
+            "the spark group and a Java runtime (`make setup-bench` syncs the group).",
+            "",
+        ]
+
+
+def replace_section(text: str, section: list[str]) -> str:
+    """``text`` with the section titled ``section[0]`` replaced, or added before the end."""
+    lines = text.splitlines()
+    title = section[0]
+    body = [*section] if section[-1] == "" else [*section, ""]
+    if title in lines:
+        start = lines.index(title)
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith(("## ", "Whole run"))),
+            len(lines),
+        )
+        lines[start:end] = body
+    else:
+        end = next((i for i, line in enumerate(lines) if line.startswith("Whole run")), len(lines))
+        lines[end:end] = body
+    return "\n".join(lines) + "\n"
+
+
+def spark_only() -> int:
+    section = spark_section()
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n\n"
+    DOCS.write_text(replace_section(text, section), encoding="utf-8")
+    print("\n".join(section))
+    progress(f"updated its section of {DOCS}")
+    return 0 if "Not run:" not in "\n".join(section) else 1
+
+
 def main() -> int:
+    if "--spark-only" in sys.argv[1:]:
+        return spark_only()
     started = time.perf_counter()
     started_at = today()
     vault_lines, vault_ok = vault_section()
-    sections = [vault_lines, http_section(), detect_section()]
+    sections = [vault_lines, http_section(), detect_section(), spark_section()]
     lines = [
         "# Benchmarks",
         "",

@@ -9,6 +9,7 @@ import pytest
 
 from pivault.core.category_fields import ACCOUNT_LIFETIME, VALUE_TYPES
 from pivault.core.model import LANGS, Basis, ConsentStyle, SensitiveKind, Source
+from pivault.core.places import PLACE_KEYS
 from pivault.core.policy_check import check_policy
 from pivault.core.policy_parse import (
     CATEGORY_KEYS,
@@ -30,6 +31,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "purpose key": PURPOSE_KEYS,
     "feature key": FEATURE_KEYS,
     "rule key": RULE_KEYS,
+    "place key": PLACE_KEYS,
     "value type": VALUE_TYPES,
     "transform": tuple(TRANSFORMS),
     "transform parameter": TRANSFORM_PARAMS,
@@ -82,7 +84,7 @@ def test_policy_docs_minimal_example_is_a_valid_policy(doc: str) -> None:
 
 
 def test_policy_docs_yaml_snippets_use_only_known_keys(doc: str) -> None:
-    known = set(TOP_KEYS + CATEGORY_KEYS + PURPOSE_KEYS + FEATURE_KEYS + RULE_KEYS)
+    known = set(TOP_KEYS + CATEGORY_KEYS + PURPOSE_KEYS + FEATURE_KEYS + RULE_KEYS + PLACE_KEYS)
     known |= {*LANGS, "transform", *TRANSFORM_PARAMS}
     for block in re.findall(r"```yaml\n(.*?)```", doc, re.S):
         for line in block.splitlines():

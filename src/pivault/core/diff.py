@@ -147,6 +147,7 @@ _DETAIL_FIELDS: tuple[tuple[str, Callable[[Category], object]], ...] = (
     ("value_type", lambda c: c.value_type),
     ("lookup", lambda c: c.lookup),
     ("fides", lambda c: c.fides),
+    ("places", lambda c: c.places),
     ("sensitive", lambda c: c.sensitive),
 )
 

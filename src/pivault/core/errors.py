@@ -30,6 +30,7 @@ feature or the field, never what was in it.
     │   ├── CheckpointError ............. a checkpoint note is malformed, or not signed by the key
     │   ├── ProofError .................. a proof was asked for outside the tree, or does not verify
     │   └── WitnessError ................ a checkpoint cannot be published to a witness
+    ├── EngineUnavailableError .......... an optional engine (Spark, its Java) is missing
     └── DetectionError .................. input the detectors cannot process
         └── ImageError .................. a corrupt or unsupported image
 """
@@ -49,6 +50,7 @@ __all__ = [
     "DecryptionError",
     "DetectionError",
     "EventBatchError",
+    "EngineUnavailableError",
     "ImageError",
     "InvalidArgumentError",
     "MasterKeyError",
@@ -283,6 +285,12 @@ class StoreError(PivaultError):
     """Raised when the database cannot be opened, migrated or used; passwords are hidden."""
 
     code = "store_error"
+
+
+class EngineUnavailableError(PivaultError):
+    """Raised when an optional engine cannot run: PySpark not installed, no Java, no session."""
+
+    code = "engine_unavailable"
 
 
 class DetectionError(PivaultError):

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any, Literal, get_args
 
 from pivault.core.durations import Duration
+from pivault.core.places import Places
 
 #: The languages every policy text is written in, and the whole product speaks.
 Lang = Literal["zh-CN", "en"]
@@ -177,6 +178,8 @@ class Category:
     @property
     def is_stream(self) -> bool:
         return self.kind is CategoryKind.STREAM
+    #: Where values of this category may live (tables/columns, path globs); None: anywhere.
+    places: Places | None = None
 
     @property
     def is_leaf(self) -> bool:

@@ -27,6 +27,7 @@ from pivault.core.model import (
     leaf_keys_under,
 )
 from pivault.core.policy_reader import PolicyReader
+from pivault.core.places import parse_places
 from pivault.core.yaml_located import LList, LMap, Loc, load_located
 
 #: Every key the policy format knows, per section. docs/policy.md documents each one.
@@ -58,6 +59,7 @@ CATEGORY_KEYS = (
     "fides",
     "kind",
     "legal_minimum",
+    "places",
 )
 PURPOSE_KEYS = (
     "clause",
@@ -225,6 +227,11 @@ def _categories(b: PolicyReader, root: LMap) -> dict[str, Category]:
             b.problem(
                 kloc, f"{what} needs a fides data-category key, e.g. user.contact.phone_number"
             )
+        places = (
+            parse_places(m["places"], m.value_locs["places"], what, b.problem)
+            if "places" in m
+            else (parent.places if parent else None)
+        )
         lookup = b.boolean(m, "lookup", what, False)
         if lookup and value_type is None:
             b.problem(
@@ -258,6 +265,7 @@ def _categories(b: PolicyReader, root: LMap) -> dict[str, Category]:
             pos=b.pos(kloc),
             kind=kind,
             legal_minimum=legal_minimum,
+            places=places,
         )
     return dict(sorted(out.items(), key=lambda kv: list(section).index(kv[0])))
 

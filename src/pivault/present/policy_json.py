@@ -54,6 +54,7 @@ def _category(c: Category, policy: Policy) -> dict[str, Any]:
         "lookup": c.lookup,
         "linkable": c.linkable,
         "fides": c.fides,
+        "places": c.places.as_dict() if c.places is not None else None,
         "is_leaf": c.is_leaf,
         "parent": c.parent,
         "allowed_purposes": sorted(policy.allowed.get(c.key, ())) if c.is_leaf else None,

@@ -17,4 +17,7 @@ def summary_line(report: ScanReport) -> str:
     )
     if drift:
         text += f"; POLICY DRIFT: {drift} finding(s) of {', '.join(entities)}"
+        misplaced = sum(g.count for g in report.drift if g.out_of_place)
+        if misplaced:
+            text += f" ({misplaced} outside their category's declared places)"
     return text

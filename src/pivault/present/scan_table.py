@@ -32,7 +32,7 @@ def render_scan_table(report: ScanReport) -> RenderableType:
             shown = ", ".join(g.short_locations()[:SHOWN_LOCATIONS])
             if g.count > SHOWN_LOCATIONS:
                 shown += f" (+{g.count - SHOWN_LOCATIONS} more)"
-            verdict = Text(g.verdict, style="bold red" if g.verdict == DRIFT else "green")
+            verdict = Text(g.verdict, style="bold red" if g.drift else "green")
             table.add_row(
                 Text(g.source),
                 Text(g.entity.value),

@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.types import NullType
 
 from pivault.core.errors import StoreError
+from pivault.core.places import Place
 from pivault.detect import DEFAULT_MIN_SCORE, Finding
 from pivault.service.scan.progress import NoProgress, Progress
 from pivault.service.scan.report import PolicyMatcher, ScanReport, SourceFindings
@@ -96,7 +97,7 @@ class _ColumnScan:
     """The findings of one column; ``row`` is set before each value is scanned."""
 
     def __init__(self, label: str, matcher: PolicyMatcher, min_score: float) -> None:
-        self.found = SourceFindings(label, matcher)
+        self.found = SourceFindings(label, matcher, Place(column=label))
         self.row = 0
         self.scanner = WindowScanner(self._emit, min_score=min_score)
 

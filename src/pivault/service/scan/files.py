@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pivault.core.errors import InvalidArgumentError
+from pivault.core.places import Place
 from pivault.detect import DEFAULT_MIN_SCORE, Finding
 from pivault.service.scan.progress import NoProgress, Progress
 from pivault.service.scan.report import PolicyMatcher, ScanReport, SourceFindings
@@ -73,7 +74,7 @@ class _FileScan:
     """One pass over one file in one encoding."""
 
     def __init__(self, source: str, matcher: PolicyMatcher, min_score: float) -> None:
-        self.found = SourceFindings(source, matcher)
+        self.found = SourceFindings(source, matcher, Place(path=os.path.abspath(source)))
         self.line = 1
         self.lines = 0
         self.bytes_read = 0

@@ -6,9 +6,13 @@ masked sample. Found values themselves are never kept: each finding is masked
 the moment it arrives and its value dropped, so memory grows with the number
 of sources and entities, not with the size of the input.
 
-Policy drift: a finding whose entity maps to no category the policy declares
-— neither its pivault policy key (``ENTITY_INFO[e].policy_category``) nor its
-Fides data category (exact match on a category's ``fides`` key).
+Policy drift, of two kinds:
+
+- ``kind``: a finding whose entity maps to no category the policy declares —
+  neither its pivault policy key (``ENTITY_INFO[e].policy_category``) nor its
+  Fides data category (exact match on a category's ``fides`` key);
+- ``place``: the entity's category is declared, with ``places:``, but the
+  source (a ``TABLE.COLUMN`` or a file path) is none of them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pivault.core.model import Policy
+from pivault.core.places import Place
 from pivault.detect import ENTITY_INFO, Entity, Finding
 from pivault.detect.masks import STAR, mask, mask_alnum
 
@@ -23,6 +28,9 @@ from pivault.detect.masks import STAR, mask, mask_alnum
 MAX_LOCATIONS = 20
 #: The word reports use where a finding's entity has no policy category.
 DRIFT = "DRIFT"
+#: Drift kinds: the entity has no policy category / it is outside its category's places.
+DRIFT_KIND = "kind"
+DRIFT_PLACE = "place"
 
 
 def masked_sample(finding: Finding) -> str:
@@ -43,19 +51,42 @@ class PolicyMatcher:
         self.policy_name = policy.source_name
         self.policy_version = policy.version
         self._keys = frozenset(policy.categories)
+        self._places = {k: c.places for k, c in policy.categories.items() if c.places is not None}
         by_fides: dict[str, list[str]] = {}
         for category in policy.categories.values():
             if category.fides:
                 by_fides.setdefault(category.fides, []).append(category.key)
         self._by_fides = {fides: sorted(keys) for fides, keys in by_fides.items()}
 
+    def _candidates(self, entity: Entity) -> list[str]:
+        info = ENTITY_INFO[entity]
+        keys = list(self._by_fides.get(info.fides_category, ()))
+        own = info.policy_category
+        if own is not None and own in self._keys:
+            keys = [own, *(k for k in keys if k != own)]
+        return keys
+
     def category_for(self, entity: Entity) -> str | None:
         """The policy category key declaring ``entity``, or None (policy drift)."""
-        info = ENTITY_INFO[entity]
-        if info.policy_category is not None and info.policy_category in self._keys:
-            return info.policy_category
-        keys = self._by_fides.get(info.fides_category)
+        keys = self._candidates(entity)
         return keys[0] if keys else None
+
+    def verdict_for(self, entity: Entity, place: Place | None) -> tuple[str | None, bool]:
+        """(declaring category or None, whether ``place`` is outside that category's places).
+
+        Of several declaring categories, the first whose places allow ``place``
+        (or that declares no places) wins.
+        """
+        keys = self._candidates(entity)
+        if not keys:
+            return None, False
+        if place is None:
+            return keys[0], False
+        for key in keys:
+            places = self._places.get(key)
+            if places is None or places.allows(place):
+                return key, False
+        return keys[0], True
 
 
 @dataclass
@@ -69,10 +100,19 @@ class Group:
     max_score: float = 0.0
     sample: str = ""
     locations: list[str] = field(default_factory=list)
+    #: The category is declared but this source is none of its declared places.
+    out_of_place: bool = False
 
     @property
     def drift(self) -> bool:
-        return self.category is None
+        return self.category is None or self.out_of_place
+
+    @property
+    def drift_kind(self) -> str | None:
+        """``kind`` (no category declares the entity), ``place`` (outside its places) or None."""
+        if self.category is None:
+            return DRIFT_KIND
+        return DRIFT_PLACE if self.out_of_place else None
 
     @property
     def fides_category(self) -> str:
@@ -87,28 +127,50 @@ class Group:
 
     @property
     def verdict(self) -> str:
-        """The declaring policy category, or ``DRIFT``."""
-        return self.category if self.category is not None else DRIFT
+        """The declaring policy category, ``DRIFT``, or ``CATEGORY: DRIFT (place)``."""
+        if self.category is None:
+            return DRIFT
+        return f"{self.category}: {DRIFT} (place)" if self.out_of_place else self.category
 
 
 class SourceFindings:
     """Findings of one source while it is being scanned (discarded if the source is retried)."""
 
-    def __init__(self, source: str, matcher: PolicyMatcher) -> None:
+    def __init__(self, source: str, matcher: PolicyMatcher, place: Place | None = None) -> None:
         self.source = source
+        self.place = place
         self._matcher = matcher
         self.groups: dict[Entity, Group] = {}
 
     def add(self, finding: Finding, location: str) -> None:
         group = self.groups.get(finding.entity)
         if group is None:
-            category = self._matcher.category_for(finding.entity)
-            group = Group(self.source, finding.entity, category, sample=masked_sample(finding))
+            category, out_of_place = self._matcher.verdict_for(finding.entity, self.place)
+            group = Group(
+                self.source,
+                finding.entity,
+                category,
+                sample=masked_sample(finding),
+                out_of_place=out_of_place,
+            )
             self.groups[finding.entity] = group
         group.count += 1
         group.max_score = max(group.max_score, finding.score)
         if len(group.locations) < MAX_LOCATIONS:
             group.locations.append(location)
+
+    def merge(
+        self, entity: Entity, count: int, max_score: float, sample: str, locations: list[str]
+    ) -> None:
+        """Add findings already summarised elsewhere (a Spark partition): masked sample only."""
+        group = self.groups.get(entity)
+        if group is None:
+            category, out_of_place = self._matcher.verdict_for(entity, self.place)
+            group = Group(self.source, entity, category, sample=sample, out_of_place=out_of_place)
+            self.groups[entity] = group
+        group.count += count
+        group.max_score = max(group.max_score, max_score)
+        group.locations.extend(locations[: MAX_LOCATIONS - len(group.locations)])
 
 
 @dataclass(frozen=True)
@@ -124,7 +186,7 @@ class ScanReport:
     """The result of one scan. ``target`` is safe to show (passwords hidden)."""
 
     target: str
-    kind: str  # "files" or "database"
+    kind: str  # "files", "database" or "spark"
     policy_name: str
     policy_version: str
     groups: list[Group] = field(default_factory=list)
