@@ -160,8 +160,10 @@ CASES = [
         "longer_retention",
         (
             (
-                '    clauses: ["1.2.1(3)"]\n    source: observed\n    kind: stream\n    retention: P6M',
-                '    clauses: ["1.2.1(3)"]\n    source: observed\n    kind: stream\n    retention: P1Y',
+                '    clauses: ["1.2.1(3)"]\n    source: observed\n'
+                "    kind: stream\n    retention: P6M",
+                '    clauses: ["1.2.1(3)"]\n    source: observed\n'
+                "    kind: stream\n    retention: P1Y",
             ),
         ),
         (Expect(RET, CHANGED, "network", True, "retention_longer"),),

@@ -14,10 +14,13 @@ from tests.http.conftest import Live
 
 
 def _wait_until_integrated(server: Live) -> int:
-    deadline = time.monotonic() + 10
-    while server.vault.audit.pending() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.vault.audit.pending() == 0, "the server's sequencer did not integrate"
+    """Until nothing is pending for a few sequencer rounds (the server's own first
+    retention purge writes an entry of its own soon after it starts)."""
+    deadline, quiet = time.monotonic() + 10, 0
+    while quiet < 3 and time.monotonic() < deadline:
+        quiet = quiet + 1 if server.vault.audit.pending() == 0 else 0
+        time.sleep(0.3)
+    assert quiet == 3, "the server's sequencer did not integrate"
     return server.vault.audit.tree()[0]
 
 
@@ -57,8 +60,8 @@ def test_the_server_publishes_a_checkpoint_by_itself_to_the_witness_directory(
         while (r := c.get("/v1/audit/checkpoint")).status_code == 404:
             assert time.monotonic() < deadline, "no checkpoint was published"
             time.sleep(0.05)
-    assert parse_checkpoint(open_note(r.text, server.vault.audit.verifier)).size == size
-    assert [note for _, note in server.vault.audit.witness_notes()] == [r.text]
+    assert 0 < parse_checkpoint(open_note(r.text, server.vault.audit.verifier)).size <= size
+    assert r.text in [note for _, note in server.vault.audit.witness_notes()]
 
 
 def test_the_access_history_links_each_entry_to_its_proof(server: Live) -> None:

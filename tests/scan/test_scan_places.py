@@ -204,8 +204,9 @@ def test_place_drift_exits_3_and_is_named_in_json(
 
 
 def test_policy_diff_and_json_show_places() -> None:
-    from pivault.core.diff import diff_policies
     from pivault.core.policy_json import policy_as_dict
+
+    from pivault.core.diff import diff_policies
 
     old = parse_policy(default_policy_text())
     new = parse_policy(placed_policy_text(PHONE_PLACES))

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from pivault.core.errors import InvalidArgumentError
 from pivault.core.policy_parse import parse_policy
-from pivault.service.scan import scan_target
 from pivault.present.scan_json import render_scan_json
+from pivault.service.scan import scan_target
 from pivault.spark import scan_dataframe, scan_path, scan_table
 from pivault.spark.worker import PROBE_DDL, probe_partition
 from tests.scan.conftest import EMAIL_1, ID_1, ID_2, IP_1, PHONE_1, PHONE_2, RAW_VALUES

@@ -178,6 +178,7 @@ class Category:
     @property
     def is_stream(self) -> bool:
         return self.kind is CategoryKind.STREAM
+
     #: Where values of this category may live (tables/columns, path globs); None: anywhere.
     places: Places | None = None
 

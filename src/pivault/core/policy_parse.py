@@ -26,8 +26,8 @@ from pivault.core.model import (
     Source,
     leaf_keys_under,
 )
-from pivault.core.policy_reader import PolicyReader
 from pivault.core.places import parse_places
+from pivault.core.policy_reader import PolicyReader
 from pivault.core.yaml_located import LList, LMap, Loc, load_located
 
 #: Every key the policy format knows, per section. docs/policy.md documents each one.

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pivault.present.scan_summary import summary_line
-from pivault.service.scan.report import DRIFT, ScanReport
+from pivault.service.scan.report import ScanReport
 
 #: Locations shown per row in the terminal (JSON and HTML show more).
 SHOWN_LOCATIONS = 3

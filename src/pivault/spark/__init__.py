@@ -8,8 +8,9 @@
 
 The report is the single-process scanner's
 :class:`~pivault.service.scan.report.ScanReport`, so its renderers
-(``pivault.present``: ``render_scan_json``, ``render_scan_table``, ``render_scan_html``) and the drift exit status
-of ``pivault scan --engine spark`` are the same. PySpark (the optional extra
+(``pivault.present``: ``render_scan_json``, ``render_scan_table``,
+``render_scan_html``) and the drift exit status of ``pivault scan --engine spark`` are
+the same. PySpark (the optional extra
 ``pivault[spark]``) is imported only when a Spark scan runs: ``import
 pivault`` and ``import pivault.spark`` never need it. The detectors run on the
 executors, built once per Python worker (:mod:`pivault.spark.worker`); only
