@@ -204,13 +204,13 @@ def test_place_drift_exits_3_and_is_named_in_json(
 
 
 def test_policy_diff_and_json_show_places() -> None:
-    from pivault.core.policy_json import policy_as_dict
-
     from pivault.core.diff import diff_policies
+    from pivault.present.policy_diff_text import change_summary
+    from pivault.present.policy_json import policy_as_dict
 
     old = parse_policy(default_policy_text())
     new = parse_policy(placed_policy_text(PHONE_PLACES))
-    changes = {(c.key, c.code, c.summary.en) for c in diff_policies(old, new).changes}
+    changes = {(c.key, c.code, change_summary(c).en) for c in diff_policies(old, new).changes}
     assert ("account.phone", "details_changed", "category changed: 'account.phone': places") in (
         changes
     )

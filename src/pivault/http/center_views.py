@@ -79,6 +79,28 @@ def data_groups(
                 kept=retention_text(cat.retention, lang),
             )
         )
+    for key, stream in export.get("streams", {}).items():
+        cat = policy.categories.get(key)
+        if cat is None or cat.value_type is None or not stream["events"]:
+            continue
+        newest = stream["events"][-1]  # the export lists a stream oldest first
+        type_name = cat.value_type.name
+        groups[cat.source].rows.append(
+            DataRow(
+                category=cat.key,
+                label=cat.label.get(lang),
+                sensitive=cat.sensitive is not None,
+                shown=masked(newest["value"], type_name, cat.key, lang),
+                revealed=False,
+                can_reveal=False,
+                can_correct=False,  # a record of what happened is deleted, not corrected
+                purposes=[
+                    policy.purposes[p].label.get(lang) for p in sorted(policy.allowed[cat.key])
+                ],
+                collected=when(newest["at"]),
+                kept=retention_text(cat.retention, lang),
+            )
+        )
     return [g for g in groups.values() if g.rows]
 
 
