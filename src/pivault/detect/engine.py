@@ -9,6 +9,7 @@ query string is where URLs carry personal values (``?mobile=138…``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Collection, Iterable, Sequence
 
 from pivault.core.errors import DetectionError
@@ -35,10 +36,6 @@ def _blank(text: str, findings: Iterable[Finding]) -> str:
     return "".join(chars)
 
 
-def _overlaps(a: Finding, b: Finding) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def _in_query(inner: Finding, url: Finding, text: str) -> bool:
     if url.entity is not Entity.URL or inner.entity is Entity.URL:
         return False
@@ -47,13 +44,36 @@ def _in_query(inner: Finding, url: Finding, text: str) -> bool:
 
 
 def resolve_overlaps(candidates: Sequence[Finding], text: str) -> list[Finding]:
-    """Keep the best non-overlapping findings (plus values nested in URL query strings)."""
+    """Keep the best non-overlapping findings (plus values nested in URL query strings).
+
+    Candidates are taken best first; each is checked only against the kept
+    findings that can reach it. Kept findings are held sorted by start, and
+    one that overlaps the candidate must start within the longest kept
+    span's length before the candidate's end, so the check is a bisect plus
+    a short walk, not a scan of everything kept (n log n, not n²).
+    """
     ranked = sorted(candidates, key=lambda f: (-f.score, -(f.end - f.start), f.start))
+    starts: list[int] = []
     kept: list[Finding] = []
+    longest = 0
     for candidate in ranked:
-        clashes = [k for k in kept if _overlaps(k, candidate)]
-        if all(_in_query(candidate, k, text) or _in_query(k, candidate, text) for k in clashes):
-            kept.append(candidate)
+        i = bisect.bisect_left(starts, candidate.end)
+        ok = True
+        while i > 0:
+            i -= 1
+            other = kept[i]
+            if other.start + longest <= candidate.start:
+                break  # nothing further left can reach the candidate
+            if other.end > candidate.start and not (
+                _in_query(candidate, other, text) or _in_query(other, candidate, text)
+            ):
+                ok = False
+                break
+        if ok:
+            at = bisect.bisect_left(starts, candidate.start)
+            starts.insert(at, candidate.start)
+            kept.insert(at, candidate)
+            longest = max(longest, candidate.end - candidate.start)
     kept.sort(key=lambda f: (f.start, -f.end))
     return kept
 
