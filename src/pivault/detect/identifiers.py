@@ -1,7 +1,8 @@
 """Recognizers for Chinese government and financial identifiers.
 
 Resident ID (18 and legacy 15 digits), unified social credit code, passport,
-Hong Kong/Macau/Taiwan permits, licence plates and bank cards. Each is a row
+licence plates and payment cards of every brand (Hong Kong/Macau/Taiwan
+permits and IDs are in :mod:`pivault.detect.hmt`). Each is a row
 of :data:`IDENTIFIER_RECOGNIZERS`: a shape, a validator, context words.
 """
 
@@ -22,6 +23,14 @@ _DIGIT_START = r"[0-9](?<![0-9].)"
 
 _ID_CONTEXT = context_words(
     "身份证", "证件号", "身份号", "id_no", "idcard", "id card", "id number", "公民身份"
+)
+
+
+#: A digit run right after one of these labels is an order, waybill or transaction number.
+_ORDER_NUMBER_BEFORE = re.compile(
+    r"(?:订单|单号|运单|快递|流水|交易号|商户号|批次|工单|order|tracking|waybill|txn|trade|sku|batch)"
+    r"\s*(?:号|编号|id|no\.?)?\s*[:=#：]?\s*$",
+    re.I,
 )
 
 
@@ -93,20 +102,6 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         boost=0.4,
     ),
     PatternRecognizer(
-        name="cn_travel_permit",
-        entity=Entity.CN_TRAVEL_PERMIT,
-        gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
-        # C: HK/Macau permit; H/M: home-return permit; L: Taiwan permit; T: Taiwan compatriot
-        pattern=re.compile(
-            _NO_ALNUM_BEFORE
-            + r"(?:C[0-9A-HJ-NP-Z][0-9]{7}|[HM][0-9]{8}(?:[0-9]{2})?|[LT][0-9]{8})"
-            + _NO_ALNUM_AFTER
-        ),
-        validate=lambda _v, _t, _s: 0.4,
-        context=context_words("通行证", "回乡证", "港澳", "台胞", "台湾", "permit"),
-        boost=0.45,
-    ),
-    PatternRecognizer(
         name="cn_license_plate",
         entity=Entity.CN_LICENSE_PLATE,
         gate=lambda p: p.has_han and p.has_upper and p.longest_digit_run >= 1,
@@ -123,12 +118,14 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="bank_card",
         entity=Entity.BANK_CARD,
-        gate=lambda p: p.longest_digit_run >= 16 or p.digit_runs.count(4) >= 4,
+        gate=lambda p: p.longest_digit_run >= 14 or p.digit_runs.count(4) >= 3 or 6 in p.digit_runs,
+        # 14-19 plain digits; 4-4-4-4(-1..3) groups; Amex/Diners 4-6-5 / 4-6-4 groups.
         pattern=re.compile(
-            _DIGIT_START + r"(?:[0-9]{15,18}|[0-9]{3}([ -])[0-9]{4}\1[0-9]{4}\1[0-9]{4}"
-            r"(?:\1[0-9]{1,3})?)(?![0-9])"
+            _DIGIT_START + r"(?:[0-9]{13,18}|[0-9]{3}([ -])[0-9]{4}\1[0-9]{4}\1[0-9]{4}"
+            r"(?:\1[0-9]{1,3})?|[0-9]{3}([ -])[0-9]{6}\2[0-9]{4,5})(?![0-9])"
         ),
         validate=_bank_card,
+        veto=_ORDER_NUMBER_BEFORE,
         context=context_words(
             "卡号", "银行卡", "信用卡", "储蓄卡", "借记卡", "card", "账号", "转账"
         ),

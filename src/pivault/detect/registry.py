@@ -11,16 +11,22 @@ from __future__ import annotations
 from pivault.detect.addresses import ChineseAddressRecognizer, EnglishAddressRecognizer
 from pivault.detect.base import Recognizer
 from pivault.detect.devices import DEVICE_RECOGNIZERS
+from pivault.detect.hmt import HMT_RECOGNIZERS
 from pivault.detect.identifiers import IDENTIFIER_RECOGNIZERS
+from pivault.detect.intl_ids import INTL_ID_RECOGNIZERS
 from pivault.detect.location import LOCATION_RECOGNIZERS
 from pivault.detect.model import Entity
 from pivault.detect.names import ChineseNameRecognizer, LatinNameRecognizer
 from pivault.detect.network import NETWORK_RECOGNIZERS
 from pivault.detect.phones import PHONE_RECOGNIZERS
+from pivault.detect.phones_intl import INTL_PHONE_RECOGNIZERS
 
 STRUCTURED_RECOGNIZERS: tuple[Recognizer, ...] = (
     *IDENTIFIER_RECOGNIZERS,
+    *HMT_RECOGNIZERS,
+    *INTL_ID_RECOGNIZERS,
     *PHONE_RECOGNIZERS,
+    *INTL_PHONE_RECOGNIZERS,
     *NETWORK_RECOGNIZERS,
     *DEVICE_RECOGNIZERS,
     *LOCATION_RECOGNIZERS,
