@@ -88,6 +88,10 @@ class Tally:
 Span = tuple[str, int, int]
 
 
+def _snippet(text: str, start: int, end: int) -> str:
+    return f"{text[max(0, start - 6) : start]}⟦{text[start:end]}⟧{text[end : end + 6]}"
+
+
 def _match(
     tally: Tally,
     gold: list[Span],
@@ -104,10 +108,10 @@ def _match(
             unmatched.discard(p)
         elif p not in optional_set:
             tally.fp[p[0]] += 1
-            tally.errors.append((p[0], text_id, "extra", text[max(0, p[1] - 8) : p[2] + 8]))
+            tally.errors.append((p[0], text_id, "extra", _snippet(text, p[1], p[2])))
     for g in unmatched:
         tally.fn[g[0]] += 1
-        tally.errors.append((g[0], text_id, "miss", text[max(0, g[1] - 8) : g[2] + 8]))
+        tally.errors.append((g[0], text_id, "miss", _snippet(text, g[1], g[2])))
     # Overlap: a prediction of the right label touching the gold span counts.
     left = list(gold)
     for p in predicted:

@@ -55,8 +55,13 @@ def parse_record(header: str, body: str) -> dict[str, Any]:
     text = "".join(text_parts)
     if "[[" in text or "{{" in text:
         raise ValueError(f"unbalanced markup in record {record_id}")
-    return {"id": record_id, "style": style.strip(), "text": text, "spans": spans,
-            "negatives": negatives}
+    return {
+        "id": record_id,
+        "style": style.strip(),
+        "text": text,
+        "spans": spans,
+        "negatives": negatives,
+    }
 
 
 def parse_markup(source: str) -> list[dict[str, Any]]:
