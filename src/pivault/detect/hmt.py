@@ -135,10 +135,11 @@ HMT_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         name="taiwan_compatriot_permit",
         entity=Entity.CN_TRAVEL_PERMIT,
         gate=lambda p: p.longest_digit_run >= 8,
-        triggers=("台胞", "台湾居民来往", "mtp"),
+        triggers=("台胞", "台湾居民来往", "台灣居民來往", "mtp"),
         # 8-digit card numbers, or older 10 digits with an issue letter: (B), (C)…
         pattern=re.compile(
-            r"(?i:台胞证|台湾居民来往大陆通行证|mtp)\s*(?:号码|号|no\.?)?\s*[:=]?\s*"
+            r"(?i:台胞[证證]|台[湾灣]居民[来來]往大[陆陸]通行[证證]|mtp)\s*(?:[号號]碼|号码|[号號]|no\.?)?"
+            r"\s*[:=]?\s*"
             r"([0-9]{8}(?:[0-9]{2}\([A-Z]\))?)(?![0-9])"
         ),
         validate=lambda _v, _t, _s: 0.85,

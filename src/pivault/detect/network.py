@@ -16,7 +16,13 @@ def _email(value: str, _text: str, _start: int) -> float | None:
     local, _, domain = value.rpartition("@")
     if local.startswith(".") or local.endswith(".") or ".." in value:
         return None
-    return 0.9 if "." in domain else None
+    if "." not in domain:
+        return None
+    # Role and system senders (noreply@, postmaster@) are not a person's address.
+    return 0.35 if _SYSTEM_SENDER.fullmatch(local.lower()) else 0.9
+
+
+_SYSTEM_SENDER = re.compile(r"no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?")
 
 
 #: Top-level domains accepted for bare domains and ``www.`` hosts. Only common
@@ -25,7 +31,7 @@ def _email(value: str, _text: str, _start: int) -> float | None:
 COMMON_TLDS = frozenset(
     words(
         "com net org edu gov mil int io co cn hk tw mo jp kr sg uk de fr it es nl se ch at be "
-        "il in ru br au ca us nz ie info biz site top xyz app dev me tv cc vip shop online tech "
+        "il in ru br au ca us nz ie info biz site top xyz dev me tv cc vip shop online tech "
         "ai cloud link live store club fun wang ltd asia eu"
     )
 )
@@ -52,9 +58,16 @@ def _url(value: str, _text: str, _start: int) -> float | None:
     return 0.85
 
 
+#: First labels of reverse-DNS names (Java/Android packages: com.example.app).
+_PACKAGE_ROOTS = frozenset(words("com org net cn io android java javax kotlin androidx"))
+
+
 def _domain(value: str, _text: str, _start: int) -> float | None:
     host = value.split("/", 1)[0]
-    return 0.5 if host.rpartition(".")[2].lower() in COMMON_TLDS else None
+    labels = host.lower().split(".")
+    if labels[0] in _PACKAGE_ROOTS and len(labels) >= 3:
+        return None  # com.acme.app is an application id, not a host
+    return 0.5 if labels[-1] in COMMON_TLDS else None
 
 
 #: A dotted quad after one of these (``版本 1.2.3.4``, ``Chrome/120.0.1.2``) is a version.

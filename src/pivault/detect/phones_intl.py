@@ -28,8 +28,8 @@ from pivault.detect.model import Entity, Finding
 
 _CANDIDATE = re.compile(
     r"(?<![0-9A-Za-z+/#.\-_=:])(?:\+ ?|00(?=[1-9]))?(?:\([0-9]{1,4}\) ?)?[0-9]"
-    r"(?:[0-9]|[ .\-](?=[0-9(])|\) ?(?=[0-9])| ?\((?=[0-9]{1,4}\)))*[0-9]\)?"
-    r"(?![0-9A-Za-z]|[.\-][0-9])"
+    r"(?:[0-9]|[ .\-](?=[0-9(])|\) ?(?=[0-9])| ?\((?=[0-9]{2,4}\)))*[0-9]"
+    r"(?![0-9A-Za-z]|[.\-][0-9]|\([0-9])"
 )
 _PHONE_WORDS = context_words(
     "电话",
@@ -57,7 +57,23 @@ _PHONE_WORDS = context_words(
 _REGION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("HK", context_words("香港", "港岛", "九龙", "新界", "hong kong", "hk", "852")),
     ("MO", context_words("澳门", "澳門", "macau", "macao", "853")),
-    ("TW", context_words("台湾", "臺灣", "台北", "臺北", "台中", "高雄", "taiwan", "886", "tw")),
+    (
+        "TW",
+        context_words(
+            "台湾",
+            "台灣",
+            "臺灣",
+            "台北",
+            "臺北",
+            "台中",
+            "臺中",
+            "高雄",
+            "台南",
+            "taiwan",
+            "886",
+            "tw",
+        ),
+    ),
     ("JP", context_words("日本", "japan", "japanese", "jp")),
     ("GB", context_words("英国", "uk", "united kingdom", "britain", "london", "british")),
     ("SG", context_words("新加坡", "singapore", "sg")),
@@ -67,6 +83,9 @@ _REGION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: Regions tried for a national-format number next to a phone word but no region word.
 _COMMON_REGIONS = ("US", "GB", "IL", "DE", "FR", "JP", "IN", "AU", "SG", "BR")
 _GREATER_CHINA = frozenset(("HK", "MO", "TW"))
+_GREATER_CHINA_ORDER = ("HK", "TW", "MO")
+_GREATER_CHINA_PREFIX = re.compile(r"\(?85[23]\)?[ \-]|\(?886\)?[ \-]")
+_HAN = re.compile("[\u4e00-\u9fff]")
 _NANP = re.compile(r"\(?[2-9][0-9]{2}\)? ?[-.]?[0-9]{3}[-.][0-9]{4}")
 _DATE = re.compile(r"(?:19|20)[0-9]{2}[-./ ][0-9]{1,2}[-./ ][0-9]{1,2}")
 _WINDOW = 32
@@ -116,6 +135,9 @@ class InternationalPhoneRecognizer:
     def _classify(self, text: str, start: int, end: int, value: str, digits: str) -> Finding | None:
         before = text[max(0, start - _WINDOW) : start]
         phone_word = _PHONE_WORDS.search(before) is not None
+        if _GREATER_CHINA_PREFIX.match(value):
+            # "(852) 3456 7890", "852-6123-8899": the country code without a plus
+            value = "+" + value.replace("(", "").replace(")", "")
         if value.startswith(("+", "00")):
             number = _valid("+" + value.lstrip("+ ")[2 if value.startswith("00") else 0 :], None)
             if number is None or number.country_code == 86:
@@ -125,7 +147,14 @@ class InternationalPhoneRecognizer:
             return None
         regions = [code for code, words in _REGION_WORDS if words.search(before)]
         if phone_word or regions:
-            regions += [r for r in _COMMON_REGIONS if r not in regions]
+            # In Chinese text an unmarked national number is likelier from Hong Kong,
+            # Macau or Taiwan than from Singapore, which shares the 8-digit shape.
+            common = (
+                (*_GREATER_CHINA_ORDER, *_COMMON_REGIONS)
+                if _HAN.search(before)
+                else _COMMON_REGIONS
+            )
+            regions += [r for r in common if r not in regions]
         elif _NANP.fullmatch(value):
             regions = ["US", "CA"]
         else:
