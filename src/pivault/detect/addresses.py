@@ -68,10 +68,16 @@ _BUILDING_START = re.compile(rf"(?<![0-9A-Za-z\-]){_NUM}(?:号楼|栋|幢)")
 _DETAIL = frozenset(("building", "unit", "room", "group", "number", "estate", "road_number"))
 
 
+_MAX_ADDRESS_LENGTH = 80
+
+
 def _extend(text: str, pos: int) -> tuple[int, set[str]]:
     """Consume address components from ``pos``; return the end and the kinds seen."""
     kinds: set[str] = set()
-    while pos < len(text):
+    # No postal address is longer than this; the bound keeps a text full of
+    # address-like pieces linear (every start extends at most this far).
+    limit = min(len(text), pos + _MAX_ADDRESS_LENGTH)
+    while pos < limit:
         for kind, pattern in _COMPONENTS:
             match = pattern.match(text, pos)
             if match is None or match.end() == pos:

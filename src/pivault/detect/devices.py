@@ -73,6 +73,7 @@ DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         veto=context_words(
             "idfv", "vendor", "incident", "request", "trace", "session", "uuid", "guid", "crash"
         ),
+        window=24,
     ),
     PatternRecognizer(
         name="oaid_hex64",
