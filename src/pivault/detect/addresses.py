@@ -64,6 +64,8 @@ _COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a second estate word right after the first: 金鹰国际 + 公寓, 科兴科学园 + B栋
     ("estate", re.compile("(?:公寓|大厦|大楼|中心|广场|花园|小区|写字楼|商务楼|宿舍|仓库)")),
 )
+#: Words after which an address may start, but so may anything else: stricter checks apply.
+_WEAK_CUE = re.compile(r"(?:请到|来到|前往|位于|到|在)(?=[\u4e00-\u9fff])")
 _BUILDING_START = re.compile(rf"(?<![0-9A-Za-z\-]){_NUM}(?:号楼|栋|幢)")
 _DETAIL = frozenset(("building", "unit", "room", "group", "number", "estate", "road_number"))
 
@@ -121,6 +123,8 @@ class ChineseAddressRecognizer:
                 starts.append((match.start(), match.end(), 0.85))
         for match in _CUE.finditer(text):
             starts.append((match.end(), match.end(), 0.7))
+        for match in _WEAK_CUE.finditer(text):
+            starts.append((match.end(), match.end(), 0.65))
         # "3栋2单元602" with no place name or cue: building + unit/floor/room is enough.
         for match in _BUILDING_START.finditer(text):
             starts.append((match.start(), match.start(), 0.6))
@@ -130,6 +134,10 @@ class ChineseAddressRecognizer:
             end, kinds = _extend(text, pos)
             if score == 0.6 and not (kinds >= {"building"} and kinds & {"unit", "floor", "room"}):
                 continue
+            if score == 0.65 and not (
+                kinds & {"district", "road", "road_number"} and kinds & _DETAIL
+            ):
+                continue  # after 到/在 only a district or road + a number makes an address
             if kinds & _DETAIL and end - start >= 6:
                 taken_until = end
                 yield Finding(Entity.CN_ADDRESS, start, end, score, self.name, text[start:end])

@@ -53,7 +53,10 @@ _STOP_AFTER = frozenset(
 _FUNCTION_SURNAMES = frozenset("由和向于从同是在给叫让请找问对把被到及与为")
 #: Frequent words the dictionary tags like names but that are not names.
 _NOT_NAMES = frozenset(
-    words("谢谢 谢谢你 江湖 高兴 安全 方便 明白 白天 钟点 顾客 老公 顾问 单价 时间 金额 常规")
+    words(
+        "谢谢 谢谢你 江湖 高兴 安全 方便 明白 白天 钟点 顾客 老公 顾问 单价 时间 金额 常规 来电 来信 "
+        "来自 来访"
+    )
 )
 
 _HAN_CUES = words(
@@ -61,7 +64,7 @@ _HAN_CUES = words(
     "持卡人 用户 客户 顾客 患者 申请人 经办人 负责人 业主 本人 乘客 签名 反馈人 受访者 处理人 "
     "客戶 聯絡人 聯繫人 持證人 會員 負責人 店長 店长 经理 經理 主管 同事 朋友 同学 老公 老婆 丈夫 "
     "妻子 儿子 女儿 母亲 父亲 介绍 转给 告诉 通知 叫上 给 找 问 跟 和 让 请 派 由 交给 联系 "
-    "致电 打给 见到 遇到 还有"
+    "致电 打给 见到 遇到 碰到 还有"
 )
 #: Cues after which a name is near certain, so even a word like 韩国 or 王国 is taken.
 _STRONG_CUES = frozenset(

@@ -27,7 +27,7 @@ from pivault.detect.base import TextProfile, context_words, digits_of
 from pivault.detect.model import Entity, Finding
 
 _CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z+/#.\-_=:])(?:\+ ?|00(?=[1-9]))?(?:\([0-9]{1,4}\) ?)?[0-9]"
+    r"(?<![0-9A-Za-z+/#.\-_])(?:\+ ?|00(?=[1-9]))?(?:\([0-9]{1,4}\) ?)?[0-9]"
     # bounded: a phone is at most ~25 characters, and a bound keeps a long run
     # of "1 1 1 …" linear instead of rescanning it from every start
     r"(?:[0-9]|[ .\-](?=[0-9(])|\) ?(?=[0-9])| ?\((?=[0-9]{2,4}\))){0,24}[0-9]"
