@@ -54,8 +54,8 @@ _FUNCTION_SURNAMES = frozenset("由和向于从同是在给叫让请找问对把
 #: Frequent words the dictionary tags like names but that are not names.
 _NOT_NAMES = frozenset(
     words(
-        "谢谢 谢谢你 江湖 高兴 安全 方便 明白 白天 钟点 顾客 老公 顾问 单价 时间 金额 常规 来电 来信 "
-        "来自 来访"
+        "谢谢 谢谢你 江湖 高兴 安全 方便 明白 白天 钟点 顾客 老公 顾问 单价 时间 金额 常规 "
+        "来电 来信 来自 来访"
     )
 )
 
