@@ -72,7 +72,7 @@ HMT_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="hk_id",
         entity=Entity.HK_ID,
-        gate=lambda p: p.has_upper and 6 in p.digit_runs,
+        gate=lambda p: p.has_upper and (6 in p.digit_runs or 7 in p.digit_runs),
         pattern=re.compile(
             _NO_ALNUM_BEFORE + r"[A-Z]{1,2}[0-9]{6}(?: ?\([0-9A]\)|[0-9A])" + _NO_ALNUM_AFTER
         ),
@@ -85,7 +85,9 @@ HMT_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="macau_id_punctuated",
         entity=Entity.MACAU_ID,
-        gate=lambda p: 6 in p.digit_runs or 7 in p.digit_runs,
+        gate=lambda p: (
+            (6 in p.digit_runs or 7 in p.digit_runs) and ("(" in p.lowered or "/" in p.lowered)
+        ),
         pattern=re.compile(r"(?<![0-9/])[157](?:[0-9]{6}\([0-9]\)|/[0-9]{6}/[0-9])(?![0-9/])"),
         validate=lambda _v, _t, _s: 0.75,
         context=context_words(

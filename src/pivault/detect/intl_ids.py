@@ -34,8 +34,12 @@ class IbanRecognizer:
         return frozenset((Entity.IBAN,))
 
     def may_match(self, profile: TextProfile) -> bool:
-        """Needs capitals and a run of digits."""
-        return profile.has_upper and profile.longest_digit_run >= 2
+        """Needs capitals, 15 characters and a long digit run or groups of four digits."""
+        return (
+            profile.has_upper
+            and profile.length >= 15
+            and (profile.longest_digit_run >= 10 or profile.digit_runs.count(4) >= 2)
+        )
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield IBANs in ``text``."""
@@ -68,7 +72,7 @@ INTL_ID_RECOGNIZERS: tuple[PatternRecognizer | IbanRecognizer, ...] = (
     PatternRecognizer(
         name="us_ssn",
         entity=Entity.US_SSN,
-        gate=lambda p: 4 in p.digit_runs and 2 in p.digit_runs,
+        gate=lambda p: 4 in p.digit_runs and 2 in p.digit_runs and 3 in p.digit_runs,
         # 3-2-4 with one separator used throughout; bare nine digits are too common to report.
         pattern=re.compile(
             r"(?<![0-9A-Za-z.\-])[0-9]{3}([- .])[0-9]{2}\1[0-9]{4}(?![0-9A-Za-z]|[.\-][0-9])"
@@ -81,7 +85,7 @@ INTL_ID_RECOGNIZERS: tuple[PatternRecognizer | IbanRecognizer, ...] = (
     PatternRecognizer(
         name="uk_nino",
         entity=Entity.UK_NINO,
-        gate=lambda p: p.longest_digit_run >= 2,
+        gate=lambda p: 6 in p.digit_runs or p.digit_runs.count(2) >= 3,
         pattern=re.compile(
             r"(?<![0-9A-Za-z])[A-Za-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d](?![0-9A-Za-z])"
         ),

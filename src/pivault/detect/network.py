@@ -35,6 +35,8 @@ COMMON_TLDS = frozenset(
         "ai cloud link live store club fun wang ltd asia eu"
     )
 )
+#: A dot followed by a common TLD somewhere in the text (literal first: a fast scan).
+_TLD_GATE = re.compile(r"\.(?:" + "|".join(sorted(COMMON_TLDS)) + ")(?![a-z0-9])")
 _HOST = re.compile(r"(?:https?://)?(?:[^/?#@]*@)?(\[[0-9A-Fa-f:.]+\]|[^/?#:]+)")
 
 
@@ -153,7 +155,7 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="domain",
         entity=Entity.URL,
-        gate=lambda p: p.dots >= 1 and p.length >= 4,
+        gate=lambda p: p.dots >= 1 and _TLD_GATE.search(p.lowered) is not None,
         # A bare host name ending in a common TLD, optionally with a path; not
         # inside an e-mail address, a longer dotted name or a file path.
         pattern=re.compile(

@@ -23,17 +23,14 @@ from dataclasses import dataclass
 import phonenumbers
 
 from pivault.detect import checks
-from pivault.detect.base import TextProfile, context_words, digits_of
+from pivault.detect.base import TextProfile, digits_of, trie_regex
 from pivault.detect.model import Entity, Finding
 
-_CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z+/#.\-_])(?:\+ ?|00(?=[1-9]))?(?:\([0-9]{1,4}\) ?)?[0-9]"
-    # bounded: a phone is at most ~25 characters, and a bound keeps a long run
-    # of "1 1 1 …" linear instead of rescanning it from every start
-    r"(?:[0-9]|[ .\-](?=[0-9(])|\) ?(?=[0-9])| ?\((?=[0-9]{2,4}\))){0,24}[0-9]"
-    r"(?![0-9A-Za-z]|[.\-][0-9]|\([0-9])"
-)
-_PHONE_WORDS = context_words(
+# A loose first pass (it starts with a character class, so `re` skips ahead
+# quickly); shape rules the regex cannot express cheaply are checked in Python.
+_CANDIDATE = re.compile(r"[+(0-9][0-9 ().\-]{5,24}[0-9]")
+_BAD_SEPARATORS = re.compile(r"[ .\-]{2}|[.\-] |\( |[0-9]\(|\)[0-9(]|[.\-]\(")
+_PHONE_WORD_LIST = (
     "电话",
     "手机",
     "联系",
@@ -56,32 +53,29 @@ _PHONE_WORDS = context_words(
     "聯絡",
     "聯繫",
 )
-_REGION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("HK", context_words("香港", "港岛", "九龙", "新界", "hong kong", "hk", "852")),
-    ("MO", context_words("澳门", "澳門", "macau", "macao", "853")),
-    (
+#: Words that point at a region (matched in the lower-cased text before a number).
+_REGION_OF_WORD = {
+    **dict.fromkeys(("香港", "港岛", "九龙", "新界", "hong kong", "hk", "852"), "HK"),
+    **dict.fromkeys(("澳门", "澳門", "macau", "macao", "853"), "MO"),
+    **dict.fromkeys(
+        ("台湾", "台灣", "臺灣", "台北", "臺北", "台中", "臺中", "高雄", "台南", "taiwan", "886"),
         "TW",
-        context_words(
-            "台湾",
-            "台灣",
-            "臺灣",
-            "台北",
-            "臺北",
-            "台中",
-            "臺中",
-            "高雄",
-            "台南",
-            "taiwan",
-            "886",
-            "tw",
-        ),
     ),
-    ("JP", context_words("日本", "japan", "japanese", "jp")),
-    ("GB", context_words("英国", "uk", "united kingdom", "britain", "london", "british")),
-    ("SG", context_words("新加坡", "singapore", "sg")),
-    ("IL", context_words("以色列", "israel", "israeli")),
-    ("KR", context_words("韩国", "korea", "korean")),
-)
+    **dict.fromkeys(("日本", "japan", "japanese"), "JP"),
+    **dict.fromkeys(("英国", "uk", "united kingdom", "britain", "london", "british"), "GB"),
+    **dict.fromkeys(("新加坡", "singapore"), "SG"),
+    **dict.fromkeys(("以色列", "israel", "israeli"), "IL"),
+    **dict.fromkeys(("韩国", "korea", "korean"), "KR"),
+}
+# Latin words must stand alone ("hk" not inside "check"); Han words need no boundary.
+_PHONE_WORDS = re.compile("(?<![a-z])(?:" + trie_regex(_PHONE_WORD_LIST) + ")")
+_REGION_WORDS = re.compile("(?<![a-z])(?:" + trie_regex(_REGION_OF_WORD) + ")(?![a-z])")
+# Gates: cheap tests that some candidate could be reported. Each regex starts
+# with a literal or a character class, so `re` scans for it at C speed.
+_ANY_WORD = re.compile(trie_regex((*_PHONE_WORD_LIST, *_REGION_OF_WORD)))
+_PLUS_NOT_MAINLAND = re.compile(r"\+ ?(?!86)[1-9]")
+_INTERNATIONAL_00 = re.compile(r"00(?<![0-9]00)[1-9]")
+_NANP_TAIL = re.compile(r"[0-9]{3}[-.][0-9]{4}(?![0-9])")
 #: Regions tried for a national-format number next to a phone word but no region word.
 _COMMON_REGIONS = ("US", "GB", "IL", "DE", "FR", "JP", "IN", "AU", "SG", "BR")
 _GREATER_CHINA = frozenset(("HK", "MO", "TW"))
@@ -90,6 +84,7 @@ _GREATER_CHINA_PREFIX = re.compile(r"\(?85[23]\)?[ \-]|\(?886\)?[ \-]")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _NANP = re.compile(r"\(?[2-9][0-9]{2}\)? ?[-.]?[0-9]{3}[-.][0-9]{4}")
 _DATE = re.compile(r"(?:19|20)[0-9]{2}[-./ ][0-9]{1,2}[-./ ][0-9]{1,2}")
+_MAINLAND_PREFIX = re.compile(r"\+ ?86|0086|\(\+?86\)")
 _WINDOW = 32
 
 
@@ -118,24 +113,43 @@ class InternationalPhoneRecognizer:
         return frozenset((Entity.PHONE_NUMBER, Entity.HK_MO_TW_PHONE))
 
     def may_match(self, profile: TextProfile) -> bool:
-        """A phone needs at least seven digits (maybe in groups)."""
-        return sum(profile.digit_runs) >= 7 and (
-            profile.longest_digit_run >= 3 or len(profile.digit_runs) >= 3
+        """Seven digits or more, and a ``+``, a phone or region word, or a NANP shape."""
+        return (
+            sum(profile.digit_runs) >= 7
+            and (profile.longest_digit_run >= 3 or len(profile.digit_runs) >= 3)
+            and (
+                _PLUS_NOT_MAINLAND.search(profile.lowered) is not None
+                or _ANY_WORD.search(profile.lowered) is not None
+                or _INTERNATIONAL_00.search(profile.lowered) is not None
+                or (
+                    profile.dashes + profile.dots > 0
+                    and _NANP_TAIL.search(profile.lowered) is not None
+                )
+            )
         )
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield validated phone numbers in ``text``."""
         for match in _CANDIDATE.finditer(text):
+            start, end = match.span()
             value = match.group()
+            if value[0] == "(" and ")" not in value:
+                start, value = start + 1, value[1:]
+            if value.count("(") != value.count(")") or _BAD_SEPARATORS.search(value):
+                continue
+            if not _framed(text, start, end):
+                continue
             digits = digits_of(value)
             if not 7 <= len(digits) <= 15:
                 continue
-            finding = self._classify(text, match.start(), match.end(), value, digits)
+            finding = self._classify(text, start, end, value, digits)
             if finding is not None:
                 yield finding
 
     def _classify(self, text: str, start: int, end: int, value: str, digits: str) -> Finding | None:
-        before = text[max(0, start - _WINDOW) : start]
+        if _MAINLAND_PREFIX.match(value) or (len(digits) == 11 and checks.is_cn_mobile(digits)):
+            return None  # the mainland recognizers report these
+        before = text[max(0, start - _WINDOW) : start].lower()
         phone_word = _PHONE_WORDS.search(before) is not None
         if _GREATER_CHINA_PREFIX.match(value):
             # "(852) 3456 7890", "852-6123-8899": the country code without a plus
@@ -145,17 +159,14 @@ class InternationalPhoneRecognizer:
             if number is None or number.country_code == 86:
                 return None
             return self._finding(text, start, end, _region_of(number), 0.8, phone_word)
-        if _DATE.fullmatch(value) or (checks.is_cn_mobile(digits[-11:]) and len(digits) == 11):
+        if _DATE.fullmatch(value):
             return None
-        regions = [code for code, words in _REGION_WORDS if words.search(before)]
+        regions = list(dict.fromkeys(_REGION_OF_WORD[w] for w in _REGION_WORDS.findall(before)))
         if phone_word or regions:
-            # In Chinese text an unmarked national number is likelier from Hong Kong,
-            # Macau or Taiwan than from Singapore, which shares the 8-digit shape.
-            common = (
-                (*_GREATER_CHINA_ORDER, *_COMMON_REGIONS)
-                if _HAN.search(before)
-                else _COMMON_REGIONS
-            )
+            # In Chinese text an unmarked national number is from Hong Kong, Macau or
+            # Taiwan far more often than from anywhere else (Singapore shares the
+            # 8-digit shape); elsewhere try the common regions.
+            common = _GREATER_CHINA_ORDER if _HAN.search(before) else _COMMON_REGIONS
             regions += [r for r in common if r not in regions]
         elif _NANP.fullmatch(value):
             regions = ["US", "CA"]
@@ -176,6 +187,21 @@ class InternationalPhoneRecognizer:
         entity = Entity.HK_MO_TW_PHONE if region in _GREATER_CHINA else Entity.PHONE_NUMBER
         score = min(1.0, score + (0.15 if boosted else 0.0))
         return Finding(entity, start, end, score, self.name, text[start:end])
+
+
+def _framed(text: str, start: int, end: int) -> bool:
+    """No letter, digit or joining character right before, and no letter or digit after."""
+    if start > 0 and (
+        text[start - 1].isascii() and (text[start - 1].isalnum() or text[start - 1] in "+/#.-_")
+    ):
+        return False
+    if end < len(text):
+        after = text[end]
+        if after.isascii() and after.isalnum():
+            return False
+        if after in ".-(" and text[end + 1 : end + 2].isdigit():
+            return False
+    return True
 
 
 INTL_PHONE_RECOGNIZERS: tuple[InternationalPhoneRecognizer, ...] = (InternationalPhoneRecognizer(),)
