@@ -52,6 +52,8 @@ def resolve_overlaps(candidates: Sequence[Finding], text: str) -> list[Finding]:
     span's length before the candidate's end, so the check is a bisect plus
     a short walk, not a scan of everything kept (n log n, not n²).
     """
+    if len(candidates) <= 1:
+        return list(candidates)
     ranked = sorted(candidates, key=lambda f: (-f.score, -(f.end - f.start), f.start))
     starts: list[int] = []
     kept: list[Finding] = []

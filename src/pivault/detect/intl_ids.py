@@ -59,6 +59,9 @@ class IbanRecognizer:
                 end = text.rindex(separator, start, end)  # drop the last group
 
 
+_NINO_SPACED = re.compile(r"[a-z]{2} ?[0-9]{2} [0-9]{2} [0-9]{2}")
+
+
 def _us_ssn(value: str, _text: str, _start: int) -> float | None:
     return 0.5 if checks_intl.us_ssn_ok(digits_of(value)) else None
 
@@ -85,7 +88,10 @@ INTL_ID_RECOGNIZERS: tuple[PatternRecognizer | IbanRecognizer, ...] = (
     PatternRecognizer(
         name="uk_nino",
         entity=Entity.UK_NINO,
-        gate=lambda p: 6 in p.digit_runs or p.digit_runs.count(2) >= 3,
+        gate=lambda p: (
+            6 in p.digit_runs
+            or (p.digit_runs.count(2) >= 3 and _NINO_SPACED.search(p.lowered) is not None)
+        ),
         pattern=re.compile(
             r"(?<![0-9A-Za-z])[A-Za-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d](?![0-9A-Za-z])"
         ),

@@ -346,7 +346,7 @@ class LatinNameRecognizer:
 
     def may_match(self, profile: TextProfile) -> bool:
         """Needs a capital letter and one of the cue words."""
-        return profile.has_upper and any(cue in profile.lowered for cue in _LATIN_CUE_WORDS)
+        return profile.has_upper and _LATIN_CUE.search(profile.lowered) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield names that follow a cue word."""

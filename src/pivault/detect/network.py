@@ -35,6 +35,7 @@ COMMON_TLDS = frozenset(
         "ai cloud link live store club fun wang ltd asia eu"
     )
 )
+_CISCO_GATE = re.compile(r"\.[0-9a-f]{4}\.")
 #: A dot followed by a common TLD somewhere in the text (literal first: a fast scan).
 _TLD_GATE = re.compile(r"\.(?:" + "|".join(sorted(COMMON_TLDS)) + ")(?![a-z0-9])")
 _HOST = re.compile(r"(?:https?://)?(?:[^/?#@]*@)?(\[[0-9A-Fa-f:.]+\]|[^/?#:]+)")
@@ -208,7 +209,7 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="mac_address_cisco",
         entity=Entity.MAC_ADDRESS,
-        gate=lambda p: p.dots >= 2,
+        gate=lambda p: p.dots >= 2 and _CISCO_GATE.search(p.lowered) is not None,
         # Cisco's three dotted groups of four hex digits (0012.3456.789a); at
         # least one hex letter, so dotted digit groups stay numbers.
         pattern=re.compile(
