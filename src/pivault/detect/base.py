@@ -78,9 +78,15 @@ class PatternRecognizer:
         """The single entity this recognizer reports."""
         return frozenset((self.entity,))
 
+    def __post_init__(self) -> None:
+        # One regex search instead of a Python loop over the trigger words.
+        triggers = re.compile(trie_regex(self.triggers)) if self.triggers else None
+        object.__setattr__(self, "_triggers", triggers)
+
     def may_match(self, profile: TextProfile) -> bool:
         """False when the text's profile rules out any match (the regex is then skipped)."""
-        if self.triggers and not any(t in profile.lowered for t in self.triggers):
+        triggers: re.Pattern[str] | None = self.__dict__["_triggers"]
+        if triggers is not None and triggers.search(profile.lowered) is None:
             return False
         return self.gate is None or self.gate(profile)
 

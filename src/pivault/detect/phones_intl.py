@@ -114,17 +114,16 @@ class InternationalPhoneRecognizer:
 
     def may_match(self, profile: TextProfile) -> bool:
         """Seven digits or more, and a ``+``, a phone or region word, or a NANP shape."""
-        return (
-            sum(profile.digit_runs) >= 7
-            and (profile.longest_digit_run >= 3 or len(profile.digit_runs) >= 3)
-            and (
-                _PLUS_NOT_MAINLAND.search(profile.lowered) is not None
-                or _ANY_WORD.search(profile.lowered) is not None
-                or _INTERNATIONAL_00.search(profile.lowered) is not None
-                or (
-                    profile.dashes + profile.dots > 0
-                    and _NANP_TAIL.search(profile.lowered) is not None
-                )
+        runs = profile.digit_runs
+        # A plain 11-digit run is a mainland mobile (reported elsewhere); anything
+        # else needs a run of 7-15 digits or two groups of 3-4.
+        shaped = any(7 <= r <= 15 and r != 11 for r in runs) or (runs.count(3) + runs.count(4) >= 2)
+        return shaped and (
+            _PLUS_NOT_MAINLAND.search(profile.lowered) is not None
+            or _ANY_WORD.search(profile.lowered) is not None
+            or _INTERNATIONAL_00.search(profile.lowered) is not None
+            or (
+                profile.dashes + profile.dots > 0 and _NANP_TAIL.search(profile.lowered) is not None
             )
         )
 
@@ -133,6 +132,8 @@ class InternationalPhoneRecognizer:
         for match in _CANDIDATE.finditer(text):
             start, end = match.span()
             value = match.group()
+            if value.startswith(("+86", "+ 86")) or (len(value) == 11 and value.isdigit()):
+                continue  # mainland shapes: the mainland recognizers decide
             if value[0] == "(" and ")" not in value:
                 start, value = start + 1, value[1:]
             if value.count("(") != value.count(")") or _BAD_SEPARATORS.search(value):
