@@ -65,7 +65,9 @@ _COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("estate", re.compile("(?:公寓|大厦|大楼|中心|广场|花园|小区|写字楼|商务楼|宿舍|仓库)")),
 )
 #: Words after which an address may start, but so may anything else: stricter checks apply.
-_WEAK_CUE = re.compile(r"(?:请到|来到|前往|位于|到|在)(?=[\u4e00-\u9fff])")
+_WEAK_CUE = re.compile(
+    r"(?:请到|来到|前往|位于|到|在)(?=[\u4e00-\u9fff]{1,12}?(?:区|县|镇|路|街|道|巷|弄))"
+)
 _BUILDING_START = re.compile(rf"(?<![0-9A-Za-z\-]){_NUM}(?:号楼|栋|幢)")
 _DETAIL = frozenset(("building", "unit", "room", "group", "number", "estate", "road_number"))
 

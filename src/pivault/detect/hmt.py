@@ -22,8 +22,9 @@ from pivault.detect import checks_intl
 from pivault.detect.base import PatternRecognizer, context_words
 from pivault.detect.model import Entity
 
-_NO_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NO_ALNUM_AFTER = r"(?![0-9A-Za-z])"
+#: The look-behind after a pattern's first character, so `re` can scan by that class.
+_NO_ALNUM_BEFORE_FIRST = r"(?<![0-9A-Za-z].)"
 
 
 def _hk_id(value: str, _text: str, _start: int) -> float | None:
@@ -74,7 +75,10 @@ HMT_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         entity=Entity.HK_ID,
         gate=lambda p: p.has_upper and (6 in p.digit_runs or 7 in p.digit_runs),
         pattern=re.compile(
-            _NO_ALNUM_BEFORE + r"[A-Z]{1,2}[0-9]{6}(?: ?\([0-9A]\)|[0-9A])" + _NO_ALNUM_AFTER
+            r"[A-Z]"
+            + _NO_ALNUM_BEFORE_FIRST
+            + r"[A-Z]?[0-9]{6}(?: ?\([0-9A]\)|[0-9A])"
+            + _NO_ALNUM_AFTER
         ),
         validate=_hk_id,
         context=context_words(
@@ -88,7 +92,7 @@ HMT_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         gate=lambda p: (
             (6 in p.digit_runs or 7 in p.digit_runs) and ("(" in p.lowered or "/" in p.lowered)
         ),
-        pattern=re.compile(r"(?<![0-9/])[157](?:[0-9]{6}\([0-9]\)|/[0-9]{6}/[0-9])(?![0-9/])"),
+        pattern=re.compile(r"[157](?<![0-9/].)(?:[0-9]{6}\([0-9]\)|/[0-9]{6}/[0-9])(?![0-9/])"),
         validate=lambda _v, _t, _s: 0.75,
         context=context_words(
             "澳门身份证", "澳門身份證", "身份证", "bir", "macau id", "identity card"
@@ -111,7 +115,7 @@ HMT_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         name="taiwan_id",
         entity=Entity.TAIWAN_ID,
         gate=lambda p: p.has_upper and p.longest_digit_run >= 9,
-        pattern=re.compile(_NO_ALNUM_BEFORE + r"[A-Z][1289][0-9]{8}" + _NO_ALNUM_AFTER),
+        pattern=re.compile(r"[A-Z]" + _NO_ALNUM_BEFORE_FIRST + r"[1289][0-9]{8}" + _NO_ALNUM_AFTER),
         validate=lambda v, _t, _s: 0.8 if checks_intl.taiwan_id_ok(v) else None,
         context=context_words(
             "身份证", "身分證", "身分证", "统一编号", "統一編號", "taiwan id", "id no"
@@ -124,8 +128,9 @@ HMT_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
         # C: HK/Macau permit; H/M: home-return permit; L: Taiwan permit (T: older booklets)
         pattern=re.compile(
-            _NO_ALNUM_BEFORE
-            + r"(?:C[0-9A-HJ-NP-Z][0-9]{7}|[HM][0-9]{8}(?:[0-9]{2})?|[LT][0-9]{8})"
+            r"[CHMLT]"
+            + _NO_ALNUM_BEFORE_FIRST
+            + r"(?:(?<=C)[0-9A-HJ-NP-Z][0-9]{7}|(?<=[HM])[0-9]{8}(?:[0-9]{2})?|(?<=[LT])[0-9]{8})"
             + _NO_ALNUM_AFTER
         ),
         validate=_permit,

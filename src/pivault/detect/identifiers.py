@@ -15,8 +15,11 @@ from pivault.detect.base import PatternRecognizer, context_words, digits_of
 from pivault.detect.model import Entity
 
 # Look-arounds instead of \b: Han characters are \w, so \b fails beside them.
-_NO_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NO_ALNUM_AFTER = r"(?![0-9A-Za-z])"
+#: The same look-behind placed AFTER a pattern's first character (a class):
+#: a pattern that starts with a class lets `re` skip ahead at C speed, one that
+#: starts with a look-behind is tried at every position (~2.5x slower here).
+_NO_ALNUM_BEFORE_FIRST = r"(?<![0-9A-Za-z].)"
 #: A first digit not preceded by a digit. The look-behind sits AFTER the first
 #: character so that `re` can use its fast first-character scan.
 _DIGIT_START = r"[0-9](?<![0-9].)"
@@ -77,8 +80,9 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         entity=Entity.CN_USCC,
         gate=lambda p: (p.has_upper and p.longest_digit_run >= 6) or p.longest_digit_run >= 18,
         pattern=re.compile(
-            _NO_ALNUM_BEFORE
-            + r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"
+            r"[0-9A-HJ-NPQRTUWXY]"
+            + _NO_ALNUM_BEFORE_FIRST
+            + r"[0-9A-HJ-NPQRTUWXY][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"
             + _NO_ALNUM_AFTER
         ),
         validate=_uscc,
@@ -93,8 +97,9 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         entity=Entity.CN_PASSPORT,
         gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
         pattern=re.compile(
-            _NO_ALNUM_BEFORE
-            + r"(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[DSP]E?[0-9]{7})"
+            r"[EGDSP]"
+            + _NO_ALNUM_BEFORE_FIRST
+            + r"(?:(?<=[EG])[0-9]{8}|(?<=E)[A-HJ-NP-Z][0-9]{7}|(?<=[DSP])E?[0-9]{7})"
             + _NO_ALNUM_AFTER
         ),
         validate=lambda v, _t, _s: 0.55 if v[0] in "EG" else 0.3,

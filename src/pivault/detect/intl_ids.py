@@ -16,7 +16,7 @@ from pivault.detect.base import PatternRecognizer, TextProfile, context_words, d
 from pivault.detect.model import Entity, Finding
 
 _IBAN_CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z])[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?:([ -])[A-Z0-9]{1,4}){3,8})"
+    r"[A-Z](?<![0-9A-Za-z].)[A-Z][0-9]{2}(?:[A-Z0-9]{11,30}|(?:([ -])[A-Z0-9]{1,4}){3,8})"
     r"(?![0-9A-Za-z])"
 )
 _IBAN_CONTEXT = context_words("iban", "account", "konto", "账号", "账户", "汇款", "swift", "bank")
@@ -78,7 +78,7 @@ INTL_ID_RECOGNIZERS: tuple[PatternRecognizer | IbanRecognizer, ...] = (
         gate=lambda p: 4 in p.digit_runs and 2 in p.digit_runs and 3 in p.digit_runs,
         # 3-2-4 with one separator used throughout; bare nine digits are too common to report.
         pattern=re.compile(
-            r"(?<![0-9A-Za-z.\-])[0-9]{3}([- .])[0-9]{2}\1[0-9]{4}(?![0-9A-Za-z]|[.\-][0-9])"
+            r"[0-9](?<![0-9A-Za-z.\-].)[0-9]{2}([- .])[0-9]{2}\1[0-9]{4}(?![0-9A-Za-z]|[.\-][0-9])"
         ),
         validate=_us_ssn,
         context=context_words("ssn", "social security", "社会安全号", "社安号"),
@@ -93,7 +93,8 @@ INTL_ID_RECOGNIZERS: tuple[PatternRecognizer | IbanRecognizer, ...] = (
             or (p.digit_runs.count(2) >= 3 and _NINO_SPACED.search(p.lowered) is not None)
         ),
         pattern=re.compile(
-            r"(?<![0-9A-Za-z])[A-Za-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d](?![0-9A-Za-z])"
+            r"[A-Za-z](?<![0-9A-Za-z].)[A-Za-z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d]"
+            r"(?![0-9A-Za-z])"
         ),
         validate=_uk_nino,
         context=context_words("nino", "national insurance", "ni number", "国民保险"),

@@ -191,6 +191,11 @@ class ChineseNameRecognizer:
     def _titled(self, text: str) -> Iterator[Finding]:
         for title in _TITLE.finditer(text):
             t = title.start()
+            single_char_title = len(title.group()) == 1
+            if t == 0 or not _is_han(text[t - 1]):
+                continue
+            if single_char_title and _lexicon.is_common_word(text[t : t + 2]):
+                continue  # 总结, 工作: the "title" starts a word
             best: tuple[int, int] | None = None  # (start, end of the name)
             for k in (3, 2, 1):  # surname + 2, + 1, + 0 given characters before the title
                 start = t - k
@@ -215,9 +220,6 @@ class ChineseNameRecognizer:
             if best is None:
                 continue
             start, end = best
-            single_char_title = len(title.group()) == 1
-            if single_char_title and _lexicon.is_common_word(text[t : t + 2]):
-                continue  # 总结, 工作: the "title" starts a word
             if end - start == _surname_length(text, start):
                 # Surname + title only (王老师, 李总): the title is part of the name.
                 if (

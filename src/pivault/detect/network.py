@@ -134,7 +134,7 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         name="email",
         entity=Entity.EMAIL,
         pattern=re.compile(
-            r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@"
+            r"[A-Za-z0-9._%+\-](?<![A-Za-z0-9._%+\-].)[A-Za-z0-9._%+\-]{0,63}@"
             r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]{1,63})*"
             r"\.(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9]{1,59})(?![A-Za-z0-9\-])"
         ),
@@ -148,7 +148,7 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         # Stops at whitespace, quotes, brackets, commas (a folded "，") and any
         # non-ASCII character, so "链接https://x.cn/a打不开" ends before 打.
         pattern=re.compile(
-            r"(?<![A-Za-z0-9.\-])(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+;=%]+"
+            r"[hw](?<![A-Za-z0-9.\-].)(?:(?<=h)ttps?://|(?<=w)ww\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+;=%]+"
             r"(?<![.;:!?\]])"
         ),
         validate=_url,
@@ -160,7 +160,8 @@ NETWORK_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         # A bare host name ending in a common TLD, optionally with a path; not
         # inside an e-mail address, a longer dotted name or a file path.
         pattern=re.compile(
-            r"(?<![A-Za-z0-9.\-@/_])(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+"
+            r"[A-Za-z0-9](?<![A-Za-z0-9.\-@/_].)(?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\."
+            r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)*"
             r"[A-Za-z]{2,6}(?![A-Za-z0-9\-@_]|\.[A-Za-z0-9])"
             r"(?:/[A-Za-z0-9\-._~/?#\[\]@!$&*+;=%]*(?<![.;:!?\]]))?"
         ),

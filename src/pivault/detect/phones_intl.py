@@ -84,6 +84,8 @@ _GREATER_CHINA_PREFIX = re.compile(r"\(?85[23]\)?[ \-]|\(?886\)?[ \-]")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _NANP = re.compile(r"\(?[2-9][0-9]{2}\)? ?[-.]?[0-9]{3}[-.][0-9]{4}")
 _DATE = re.compile(r"(?:19|20)[0-9]{2}[-./ ][0-9]{1,2}[-./ ][0-9]{1,2}")
+#: Characters written only in Traditional script (Hong Kong, Macau, Taiwan text).
+_TRADITIONAL = re.compile("[們這個來時說對會國學門後當點電話號機區與灣臺陳張黃劉趙鄭聯絡輸據證]")
 _MAINLAND_PREFIX = re.compile(r"\+ ?86|0086|\(\+?86\)")
 _WINDOW = 32
 
@@ -163,6 +165,13 @@ class InternationalPhoneRecognizer:
         if _DATE.fullmatch(value):
             return None
         regions = list(dict.fromkeys(_REGION_OF_WORD[w] for w in _REGION_WORDS.findall(before)))
+        if (
+            not regions
+            and digits[0] == "0"
+            and checks.is_cn_landline(digits.lstrip("0")[:12])
+            and _TRADITIONAL.search(text) is None
+        ):
+            return None  # a mainland landline (Taiwan's share the shape: kept in Traditional text)
         if phone_word or regions:
             # In Chinese text an unmarked national number is from Hong Kong, Macau or
             # Taiwan far more often than from anywhere else (Singapore shares the
