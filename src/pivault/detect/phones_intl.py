@@ -117,16 +117,18 @@ class InternationalPhoneRecognizer:
     def may_match(self, profile: TextProfile) -> bool:
         """Seven digits or more, and a ``+``, a phone or region word, or a NANP shape."""
         runs = profile.digit_runs
+        if profile.longest_digit_run < 3 or len(runs) < 1:
+            return False
         # A plain 11-digit run is a mainland mobile (reported elsewhere); anything
         # else needs a run of 7-15 digits or two groups of 3-4.
-        shaped = any(7 <= r <= 15 and r != 11 for r in runs) or (runs.count(3) + runs.count(4) >= 2)
-        return shaped and (
-            _PLUS_NOT_MAINLAND.search(profile.lowered) is not None
-            or _ANY_WORD.search(profile.lowered) is not None
-            or _INTERNATIONAL_00.search(profile.lowered) is not None
-            or (
-                profile.dashes + profile.dots > 0 and _NANP_TAIL.search(profile.lowered) is not None
-            )
+        if not (runs.count(3) + runs.count(4) >= 2 or any(7 <= r <= 15 and r != 11 for r in runs)):
+            return False
+        lowered = profile.lowered
+        return (
+            _PLUS_NOT_MAINLAND.search(lowered) is not None
+            or _ANY_WORD.search(lowered) is not None
+            or ("00" in lowered and _INTERNATIONAL_00.search(lowered) is not None)
+            or (profile.dashes + profile.dots > 0 and _NANP_TAIL.search(lowered) is not None)
         )
 
     def find(self, text: str) -> Iterator[Finding]:
