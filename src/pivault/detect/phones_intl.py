@@ -136,8 +136,10 @@ class InternationalPhoneRecognizer:
         for match in _CANDIDATE.finditer(text):
             start, end = match.span()
             value = match.group()
-            if value.startswith(("+86", "+ 86")) or (len(value) == 11 and value.isdigit()):
-                continue  # mainland shapes: the mainland recognizers decide
+            if value.startswith(("+86", "+ 86")) or (len(value) >= 11 and value.isdigit()):
+                # Mainland mobiles (11 plain digits) are the mainland recognizers'; a
+                # longer plain run is an ID, IMEI or order number, not a national number.
+                continue
             if value[0] == "(" and ")" not in value:
                 start, value = start + 1, value[1:]
             if value.count("(") != value.count(")") or _BAD_SEPARATORS.search(value):
