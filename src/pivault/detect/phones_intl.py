@@ -29,7 +29,7 @@ from pivault.detect.model import Entity, Finding
 # A loose first pass (it starts with a character class, so `re` skips ahead
 # quickly); shape rules the regex cannot express cheaply are checked in Python.
 _CANDIDATE = re.compile(r"[+(0-9][0-9 ().\-]{5,24}[0-9]")
-_BAD_SEPARATORS = re.compile(r"[ .\-]{2}|[.\-] |\( |[0-9]\(|\)[0-9(]|[.\-]\(")
+_BAD_SEPARATORS = re.compile(r"[ .\-]{2}|[.\-] |\( |[0-9]\(|\)\(|[.\-]\(")
 _PHONE_WORD_LIST = (
     "电话",
     "手机",
@@ -120,8 +120,8 @@ class InternationalPhoneRecognizer:
         if profile.longest_digit_run < 3 or len(runs) < 1:
             return False
         # A plain 11-digit run is a mainland mobile (reported elsewhere); anything
-        # else needs a run of 7-15 digits or two groups of 3-4.
-        if not (runs.count(3) + runs.count(4) >= 2 or any(7 <= r <= 15 and r != 11 for r in runs)):
+        # else needs a run of 7-15 digits, or groups of 2+ digits adding up to 7.
+        if not (any(7 <= r <= 15 and r != 11 for r in runs) or sum(r for r in runs if r >= 2) >= 7):
             return False
         lowered = profile.lowered
         return (
