@@ -85,10 +85,11 @@ class PatternRecognizer:
 
     def may_match(self, profile: TextProfile) -> bool:
         """False when the text's profile rules out any match (the regex is then skipped)."""
-        triggers: re.Pattern[str] | None = self.__dict__["_triggers"]
-        if triggers is not None and triggers.search(profile.lowered) is None:
+        # The gate (a few integer tests) first, the trigger search second.
+        if self.gate is not None and not self.gate(profile):
             return False
-        return self.gate is None or self.gate(profile)
+        triggers: re.Pattern[str] | None = self.__dict__["_triggers"]
+        return triggers is None or triggers.search(profile.lowered) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield validated matches of ``pattern`` in ``text``."""

@@ -123,7 +123,11 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="bank_card",
         entity=Entity.BANK_CARD,
-        gate=lambda p: p.longest_digit_run >= 14 or p.digit_runs.count(4) >= 3 or 6 in p.digit_runs,
+        gate=lambda p: (
+            p.longest_digit_run >= 14
+            or p.digit_runs.count(4) >= 3
+            or (6 in p.digit_runs and 4 in p.digit_runs)
+        ),
         # 14-19 plain digits; 4-4-4-4(-1..3) groups; Amex/Diners 4-6-5 / 4-6-4 groups.
         pattern=re.compile(
             _DIGIT_START + r"(?:[0-9]{13,18}|[0-9]{3}([ -])[0-9]{4}\1[0-9]{4}\1[0-9]{4}"

@@ -83,6 +83,7 @@ _GREATER_CHINA_ORDER = ("HK", "TW", "MO")
 _GREATER_CHINA_PREFIX = re.compile(r"\(?85[23]\)?[ \-]|\(?886\)?[ \-]")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _NANP = re.compile(r"\(?[2-9][0-9]{2}\)? ?[-.]?[0-9]{3}[-.][0-9]{4}")
+_DOTTED_PHONE = re.compile(r"\+?[0-9]{1,4}(?:\.[0-9]{2,5}){2,4}")
 _DATE = re.compile(r"(?:19|20)[0-9]{2}[-./ ][0-9]{1,2}[-./ ][0-9]{1,2}")
 #: Characters written only in Traditional script (Hong Kong, Macau, Taiwan text).
 _TRADITIONAL = re.compile("[們這個來時說對會國學門後當點電話號機區與灣臺陳張黃劉趙鄭聯絡輸據證]")
@@ -136,7 +137,7 @@ class InternationalPhoneRecognizer:
         for match in _CANDIDATE.finditer(text):
             start, end = match.span()
             value = match.group()
-            if value.startswith(("+86", "+ 86")) or (len(value) >= 11 and value.isdigit()):
+            if value.startswith(("+86", "+ 86", "0086")) or (len(value) >= 11 and value.isdigit()):
                 # Mainland mobiles (11 plain digits) are the mainland recognizers'; a
                 # longer plain run is an ID, IMEI or order number, not a national number.
                 continue
@@ -144,10 +145,12 @@ class InternationalPhoneRecognizer:
                 start, value = start + 1, value[1:]
             if value.count("(") != value.count(")") or _BAD_SEPARATORS.search(value):
                 continue
+            if "." in value and not _DOTTED_PHONE.fullmatch(value):
+                continue  # decimals, coordinates, IPs and versions, not 415.555.0132
             if not _framed(text, start, end):
                 continue
             digits = digits_of(value)
-            if not 7 <= len(digits) <= 15:
+            if not 7 <= len(digits) <= 15 or (len(digits) == 11 and checks.is_cn_mobile(digits)):
                 continue
             finding = self._classify(text, start, end, value, digits)
             if finding is not None:
@@ -166,7 +169,7 @@ class InternationalPhoneRecognizer:
             if number is None or number.country_code == 86:
                 return None
             return self._finding(text, start, end, _region_of(number), 0.8, phone_word)
-        if _DATE.fullmatch(value):
+        if _DATE.match(value):
             return None
         regions = list(dict.fromkeys(_REGION_OF_WORD[w] for w in _REGION_WORDS.findall(before)))
         if (
