@@ -63,7 +63,7 @@ _HAN_CUES = words(
     "姓名 名字 名字是 名字叫 我叫 我是 叫做 名叫 联系人 收货人 收件人 寄件人 户名 开户名 "
     "持卡人 用户 客户 顾客 患者 申请人 经办人 负责人 业主 本人 乘客 签名 反馈人 受访者 处理人 "
     "客戶 聯絡人 聯繫人 持證人 會員 負責人 店長 店长 经理 經理 主管 同事 朋友 同学 老公 老婆 丈夫 "
-    "妻子 儿子 女儿 母亲 父亲 介绍 转给 告诉 通知 叫上 给 找 问 跟 和 让 请 派 由 交给 联系 "
+    "妻子 儿子 女儿 母亲 父亲 介绍 转给 告诉 通知 叫上 给 找 跟 让 请 交给 联系 "
     "致电 打给 见到 遇到 碰到 还有"
 )
 #: Cues after which a name is near certain, so even a word like 韩国 or 王国 is taken.
@@ -76,7 +76,7 @@ _STRONG_CUES = frozenset(
 #: Characters after which a bare surname + title can start (给王老师, 是李总, 找张经理).
 _NAME_CAN_FOLLOW = frozenset("给找问跟和让请派由是叫见向对把被与及同到去来看陪带")
 #: One-character cues: common everywhere, so their candidates must look like names.
-_WEAK_CUES = frozenset("给找问跟和让请派由")
+_WEAK_CUES = frozenset("给找跟让请")
 _LATIN_KEYS = words("name username user_name real_name realname contact")
 _AFTER_CUE = r"\s*[\"']?\s*[:=]?\s*[\"']?\s*(" + _SURNAME + ")(?=[" + _HAN + "])"
 _CUE = re.compile(trie_regex(_HAN_CUES) + _AFTER_CUE)

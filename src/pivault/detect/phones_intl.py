@@ -126,7 +126,7 @@ class InternationalPhoneRecognizer:
             return False
         lowered = profile.lowered
         return (
-            _PLUS_NOT_MAINLAND.search(lowered) is not None
+            ("+" in lowered and _PLUS_NOT_MAINLAND.search(lowered) is not None)
             or _ANY_WORD.search(lowered) is not None
             or ("00" in lowered and _INTERNATIONAL_00.search(lowered) is not None)
             or (profile.dashes + profile.dots > 0 and _NANP_TAIL.search(lowered) is not None)
