@@ -93,11 +93,17 @@ class PatternRecognizer:
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield validated matches of ``pattern`` in ``text``."""
+        return iter(self.find_all(text))
+
+    def find_all(self, text: str) -> list[Finding]:
+        """Validated matches of ``pattern`` in ``text`` (a list: no generator per call)."""
+        found: list[Finding] = []
+        group = self.group
         for match in self.pattern.finditer(text):
-            start, end = match.span(self.group)
+            start, end = match.span(group)
             if _embedded(text, start, end):
                 continue
-            value = match.group(self.group)
+            value = match.group(group)
             before = text[max(0, start - self.window) : start]
             if self.veto is not None and self.veto.search(before):
                 continue
@@ -106,7 +112,8 @@ class PatternRecognizer:
                 continue
             if self.context is not None and self.context.search(before):
                 score = min(1.0, score + self.boost)
-            yield Finding(self.entity, start, end, score, self.name, value)
+            found.append(Finding(self.entity, start, end, score, self.name, value))
+        return found
 
 
 _HEX_TAIL = re.compile("[0-9a-fA-F]{8}")

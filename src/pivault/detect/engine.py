@@ -124,7 +124,9 @@ def analyze(
     candidates: list[Finding] = []
     for recognizer in registry.STRUCTURED_RECOGNIZERS:
         if (run_all or _wanted(recognizer, wanted)) and recognizer.may_match(profile):
-            candidates.extend(recognizer.find(norm))
+            # Pattern recognizers hand back a list directly (no generator per call).
+            find_all = getattr(recognizer, "find_all", None)
+            candidates.extend(find_all(norm) if find_all is not None else recognizer.find(norm))
     structured = resolve_overlaps(candidates, norm)
     textual_recognizers = (
         registry.DEEP_TEXTUAL_RECOGNIZERS if deep else registry.TEXTUAL_RECOGNIZERS
