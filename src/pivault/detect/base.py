@@ -187,6 +187,8 @@ class TextProfile:
     has_url_start: bool
     has_han: bool
     has_upper: bool
+    #: an upper-case letter right beside a digit (A1, 5M): every letter+digit identifier has one
+    has_upper_digit: bool
     length: int
     lowered: str
 
@@ -205,6 +207,7 @@ class TextProfile:
             has_url_start="://" in text or "www." in text,
             has_han=not text.isascii() and _HAN.search(text) is not None,
             has_upper=_UPPER.search(text) is not None,
+            has_upper_digit=_UPPER_DIGIT.search(text) is not None,
             length=len(text),
             lowered=text.lower(),
         )
@@ -213,3 +216,4 @@ class TextProfile:
 _DIGIT_RUN = re.compile("[0-9]+")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _UPPER = re.compile("[A-Z]")
+_UPPER_DIGIT = re.compile("[A-Z][0-9]|[0-9][A-Z]")

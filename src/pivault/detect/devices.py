@@ -38,7 +38,7 @@ DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="imei",
         entity=Entity.IMEI,
-        gate=lambda p: p.longest_digit_run >= 15,
+        gate=lambda p: 15 in p.digit_runs,
         # IMEI often follows its label with no separator ("IMEI356..."): only digits frame it.
         pattern=re.compile(r"[0-9](?<![0-9].)[0-9]{14}(?![0-9])"),
         validate=_imei,

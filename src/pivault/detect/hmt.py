@@ -73,7 +73,7 @@ HMT_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="hk_id",
         entity=Entity.HK_ID,
-        gate=lambda p: p.has_upper and (6 in p.digit_runs or 7 in p.digit_runs),
+        gate=lambda p: p.has_upper_digit and (6 in p.digit_runs or 7 in p.digit_runs),
         pattern=re.compile(
             r"[A-Z]"
             + _NO_ALNUM_BEFORE_FIRST
@@ -114,7 +114,7 @@ HMT_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="taiwan_id",
         entity=Entity.TAIWAN_ID,
-        gate=lambda p: p.has_upper and p.longest_digit_run >= 9,
+        gate=lambda p: p.has_upper_digit and 9 in p.digit_runs,
         pattern=re.compile(r"[A-Z]" + _NO_ALNUM_BEFORE_FIRST + r"[1289][0-9]{8}" + _NO_ALNUM_AFTER),
         validate=lambda v, _t, _s: 0.8 if checks_intl.taiwan_id_ok(v) else None,
         context=context_words(
@@ -125,7 +125,7 @@ HMT_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_travel_permit",
         entity=Entity.CN_TRAVEL_PERMIT,
-        gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
+        gate=lambda p: p.has_upper_digit and p.longest_digit_run >= 7,
         # C: HK/Macau permit; H/M: home-return permit; L: Taiwan permit (T: older booklets)
         pattern=re.compile(
             r"[CHMLT]"

@@ -60,7 +60,7 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_resident_id",
         entity=Entity.CN_RESIDENT_ID,
-        gate=lambda p: p.longest_digit_run >= 17,
+        gate=lambda p: 18 in p.digit_runs or 17 in p.digit_runs,
         pattern=re.compile(_DIGIT_START + r"[0-9]{16}[0-9Xx]" + _NO_ALNUM_AFTER),
         validate=_resident_id,
         context=_ID_CONTEXT,
@@ -69,7 +69,7 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_resident_id_legacy",
         entity=Entity.CN_RESIDENT_ID,
-        gate=lambda p: p.longest_digit_run >= 15,
+        gate=lambda p: 15 in p.digit_runs,
         pattern=re.compile(_DIGIT_START + r"[0-9]{14}(?![0-9])"),
         validate=_legacy_id,
         context=_ID_CONTEXT,
@@ -78,7 +78,9 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_uscc",
         entity=Entity.CN_USCC,
-        gate=lambda p: (p.has_upper and p.longest_digit_run >= 6) or p.longest_digit_run >= 18,
+        gate=lambda p: (
+            (p.has_upper_digit and p.longest_digit_run >= 6) or p.longest_digit_run >= 18
+        ),
         pattern=re.compile(
             r"[0-9A-HJ-NPQRTUWXY]"
             + _NO_ALNUM_BEFORE_FIRST
@@ -95,7 +97,7 @@ IDENTIFIER_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_passport",
         entity=Entity.CN_PASSPORT,
-        gate=lambda p: p.has_upper and p.longest_digit_run >= 7,
+        gate=lambda p: p.has_upper_digit and p.longest_digit_run >= 7,
         pattern=re.compile(
             r"[EGDSP]"
             + _NO_ALNUM_BEFORE_FIRST

@@ -36,7 +36,7 @@ class IbanRecognizer:
     def may_match(self, profile: TextProfile) -> bool:
         """Needs capitals, 15 characters and a long digit run or groups of four digits."""
         return (
-            profile.has_upper
+            profile.has_upper_digit
             and profile.length >= 15
             and (profile.longest_digit_run >= 10 or profile.digit_runs.count(4) >= 2)
         )
