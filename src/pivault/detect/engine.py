@@ -122,11 +122,10 @@ def analyze(
     # Names and addresses need every structured finding blanked out first.
     run_all = wanted is None or bool(wanted & _TEXTUAL_ENTITIES)
     candidates: list[Finding] = []
-    for recognizer in registry.STRUCTURED_RECOGNIZERS:
-        if (run_all or _wanted(recognizer, wanted)) and recognizer.may_match(profile):
-            # Pattern recognizers hand back a list directly (no generator per call).
-            find_all = getattr(recognizer, "find_all", None)
-            candidates.extend(find_all(norm) if find_all is not None else recognizer.find(norm))
+    # Bound methods prepared once in the registry: this loop runs ~35 times per text.
+    for recognizer, may_match, find in registry.STRUCTURED_CALLS:
+        if (run_all or _wanted(recognizer, wanted)) and may_match(profile):
+            candidates.extend(find(norm))
     structured = resolve_overlaps(candidates, norm)
     textual_recognizers = (
         registry.DEEP_TEXTUAL_RECOGNIZERS if deep else registry.TEXTUAL_RECOGNIZERS

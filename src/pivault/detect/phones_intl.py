@@ -75,6 +75,7 @@ _REGION_WORDS = re.compile("(?<![a-z])(?:" + trie_regex(_REGION_OF_WORD) + ")(?!
 _ANY_WORD = re.compile(trie_regex((*_PHONE_WORD_LIST, *_REGION_OF_WORD)))
 _PLUS_NOT_MAINLAND = re.compile(r"\+ ?(?!86)[1-9]")
 _INTERNATIONAL_00 = re.compile(r"00(?<![0-9]00)[1-9]")
+_GROUPED = re.compile(r"[0-9]{2}[ .\-)][0-9]{3}")
 _NANP_TAIL = re.compile(r"[0-9]{3}[-.][0-9]{4}(?![0-9])")
 #: Regions tried for a national-format number next to a phone word but no region word.
 _COMMON_REGIONS = ("US", "GB", "IL", "DE", "FR", "JP", "IN", "AU", "SG", "BR")
@@ -120,9 +121,13 @@ class InternationalPhoneRecognizer:
         runs = profile.digit_runs
         if profile.longest_digit_run < 3 or len(runs) < 1:
             return False
-        # A plain 11-digit run is a mainland mobile (reported elsewhere); anything
-        # else needs a run of 7-15 digits, or groups of 2+ digits adding up to 7.
-        if not (any(7 <= r <= 15 and r != 11 for r in runs) or sum(r for r in runs if r >= 2) >= 7):
+        # A plain run of 11 (a mainland mobile), 15 (IMEI) or 17-18 digits (ID) is
+        # reported elsewhere; a phone is a plain run of 7-10 or 12-14 digits, or
+        # digit groups (+55 11 98456…, 415-555…, (02) 2712…).
+        if not (
+            any(7 <= r <= 10 or 12 <= r <= 14 for r in runs)
+            or _GROUPED.search(profile.lowered) is not None
+        ):
             return False
         lowered = profile.lowered
         return (
