@@ -196,6 +196,8 @@ class TextProfile:
     has_upper: bool
     #: an upper-case letter right beside a digit (A1, 5M): every letter+digit identifier has one
     has_upper_digit: bool
+    #: a run of 3+ digits starting with 0 (an area code: 010, 0755)
+    has_zero_led_run: bool
     length: int
     lowered: str
 
@@ -215,6 +217,7 @@ class TextProfile:
             has_han=not text.isascii() and _HAN.search(text) is not None,
             has_upper=_UPPER.search(text) is not None,
             has_upper_digit=_UPPER_DIGIT.search(text) is not None,
+            has_zero_led_run=_ZERO_LED_RUN.search(text) is not None,
             length=len(text),
             lowered=text.lower(),
         )
@@ -224,3 +227,4 @@ _DIGIT_RUN = re.compile("[0-9]+")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _UPPER = re.compile("[A-Z]")
 _UPPER_DIGIT = re.compile("[A-Z][0-9]|[0-9][A-Z]")
+_ZERO_LED_RUN = re.compile("0(?<![0-9]0)[0-9]{2}")

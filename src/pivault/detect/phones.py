@@ -58,7 +58,10 @@ PHONE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_landline",
         entity=Entity.CN_LANDLINE,
-        gate=lambda p: p.longest_digit_run >= 10 or 7 in p.digit_runs or 8 in p.digit_runs,
+        gate=lambda p: (
+            p.has_zero_led_run
+            and (p.longest_digit_run >= 10 or 7 in p.digit_runs or 8 in p.digit_runs)
+        ),
         # First character consumed by a class, look-behind after it (fast scan);
         # then: +86 / 0086 + area, (0xx), or 0xx.
         pattern=re.compile(
