@@ -105,19 +105,19 @@ class PatternRecognizer:
     def find_all(self, text: str) -> list[Finding]:
         """Validated matches of ``pattern`` in ``text`` (a list: no generator per call)."""
         found: list[Finding] = []
-        group = self.group
+        group, window, veto, context = self.group, self.window, self.veto, self.context
         for match in self.pattern.finditer(text):
             start, end = match.span(group)
             if _embedded(text, start, end):
                 continue
             value = match.group(group)
-            before = text[max(0, start - self.window) : start]
-            if self.veto is not None and self.veto.search(before):
+            before = text[start - window if start > window else 0 : start]
+            if veto is not None and veto.search(before):
                 continue
             score = self.validate(value, text, start)
             if score is None:
                 continue
-            if self.context is not None and self.context.search(before):
+            if context is not None and context.search(before):
                 score = min(1.0, score + self.boost)
             found.append(Finding(self.entity, start, end, score, self.name, value))
         return found

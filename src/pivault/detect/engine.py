@@ -123,9 +123,14 @@ def analyze(
     run_all = wanted is None or bool(wanted & _TEXTUAL_ENTITIES)
     candidates: list[Finding] = []
     # Bound methods prepared once in the registry: this loop runs ~35 times per text.
-    for recognizer, may_match, find in registry.STRUCTURED_CALLS:
-        if (run_all or _wanted(recognizer, wanted)) and may_match(profile):
-            candidates.extend(find(norm))
+    if run_all:
+        for _recognizer, may_match, find in registry.STRUCTURED_CALLS:
+            if may_match(profile):
+                candidates.extend(find(norm))
+    else:
+        for recognizer, may_match, find in registry.STRUCTURED_CALLS:
+            if _wanted(recognizer, wanted) and may_match(profile):
+                candidates.extend(find(norm))
     structured = resolve_overlaps(candidates, norm)
     textual_recognizers = (
         registry.DEEP_TEXTUAL_RECOGNIZERS if deep else registry.TEXTUAL_RECOGNIZERS
