@@ -37,7 +37,7 @@ _CUE = re.compile(
 
 #: (component kind, anchored regex). Kinds in _DETAIL make the match a postal address.
 _COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("building", re.compile(rf"{_NUM}(?:号楼|栋|幢|座|号院|号门|期)|[A-Z](?:栋|座|区)")),
+    ("building", re.compile(rf"{_NUM}(?:号楼|栋|幢|座|号院|号门|期)|[A-Z](?:栋|座|区|塔)")),
     ("unit", re.compile(rf"{_NUM}单元")),
     # "36楼3608" is floor 36, room 3608; "6号楼" is a building (matched above).
     ("floor", re.compile(rf"{_NUM}(?:层|楼)")),
@@ -62,7 +62,7 @@ _COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     # a second estate word right after the first: 金鹰国际 + 公寓, 科兴科学园 + B栋
-    ("estate", re.compile("(?:公寓|大厦|大楼|中心|广场|花园|小区|写字楼|商务楼|宿舍|仓库)")),
+    ("estate", re.compile("(?:公寓|大厦|大楼|中心|广场|花园|小区|写字楼|商务楼|宿舍|仓库|底商)")),
 )
 #: Words after which an address may start, but so may anything else: stricter checks apply.
 _WEAK_CUE = re.compile(

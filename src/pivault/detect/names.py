@@ -55,7 +55,8 @@ _FUNCTION_SURNAMES = frozenset("由和向于从同是在给叫让请找问对把
 _NOT_NAMES = frozenset(
     words(
         "谢谢 谢谢你 江湖 高兴 安全 方便 明白 白天 钟点 顾客 老公 顾问 单价 时间 金额 常规 "
-        "来电 来信 来自 来访"
+        "来电 来信 来自 来访 沙田 元朗 屯门 荃湾 葵涌 大埔 北角 柴湾 观塘 旺角 湾仔 中环 金钟 上环 "
+        "尖沙咀 铜锣湾 将军澳"
     )
 )
 
@@ -74,12 +75,16 @@ _STRONG_CUES = frozenset(
     )
 )
 #: Characters after which a bare surname + title can start (给王老师, 是李总, 找张经理).
-_NAME_CAN_FOLLOW = frozenset("给找问跟和让请派由是叫见向对把被与及同到去来看陪带")
+_NAME_CAN_FOLLOW = frozenset("给找问跟和让请派由是叫见向对把被与及同到去来看陪带员的")
 #: One-character cues: common everywhere, so their candidates must look like names.
 _WEAK_CUES = frozenset("给找跟让请")
-_LATIN_KEYS = words("name username user_name real_name realname contact")
+_LATIN_KEYS = words(
+    "name username user_name real_name realname contact receiver recipient consignee sender "
+    "buyer payer holder owner"
+)
 _AFTER_CUE = r"\s*[\"']?\s*[:=]?\s*[\"']?\s*(" + _SURNAME + ")(?=[" + _HAN + "])"
 _CUE = re.compile(trie_regex(_HAN_CUES) + _AFTER_CUE)
+_KEY_PRESENT = re.compile(trie_regex(_LATIN_KEYS))
 _KEY_CUE = re.compile("(?<![A-Za-z])(?i:" + trie_regex(_LATIN_KEYS) + ")" + _AFTER_CUE)
 _TITLES = words(
     "先生 女士 小姐 同学 老师 师傅 医生 经理 阿姨 叔叔 大爷 大姐 大哥 律师 主任 院长 校长 教授 "
@@ -94,7 +99,13 @@ _CLAUSE_EDGE = r"[\s,;:|()\[\]。、！？!?【】“”\"'「」]"
 # Starts with the separator (a character class) so `re` can scan by first
 # character; a clause at the very start of the text is tried separately.
 _CLAUSE_BODY = (
-    "(" + _SURNAME + ")([" + _HAN + "]{1,2}?)(?=" + _CLAUSE_EDGE + "|$|[你您]|(?:妈妈|爸爸|家长))"
+    "("
+    + _SURNAME
+    + ")(["
+    + _HAN
+    + "]{1,2}?)(?="
+    + _CLAUSE_EDGE
+    + "|$|[你您和与跟及]|(?:妈妈|爸爸|家长))"
 )
 _CLAUSE = re.compile(_CLAUSE_EDGE + _CLAUSE_BODY)
 _CLAUSE_AT_START = re.compile(_CLAUSE_BODY)
@@ -167,7 +178,7 @@ class ChineseNameRecognizer:
 
     def _cued(self, text: str) -> Iterator[Finding]:
         lowered = text.lower()
-        keyed = "name" in lowered or "contact" in lowered
+        keyed = _KEY_PRESENT.search(lowered) is not None
         cues = [*_CUE.finditer(text), *(_KEY_CUE.finditer(text) if keyed else ())]
         for match in cues:
             start, surname_end = match.span(1)

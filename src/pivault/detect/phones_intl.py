@@ -155,14 +155,16 @@ class InternationalPhoneRecognizer:
             if not _framed(text, start, end):
                 continue
             digits = digits_of(value)
-            if not 7 <= len(digits) <= 15 or (len(digits) == 11 and checks.is_cn_mobile(digits)):
+            if not 7 <= len(digits) <= 15:
                 continue
+            if len(digits) == 11 and value[0] != "+" and checks.is_cn_mobile(digits):
+                continue  # a mainland mobile written in groups: 138 1234 5678
             finding = self._classify(text, start, end, value, digits)
             if finding is not None:
                 yield finding
 
     def _classify(self, text: str, start: int, end: int, value: str, digits: str) -> Finding | None:
-        if _MAINLAND_PREFIX.match(value) or (len(digits) == 11 and checks.is_cn_mobile(digits)):
+        if _MAINLAND_PREFIX.match(value):
             return None  # the mainland recognizers report these
         before = text[max(0, start - _WINDOW) : start].lower()
         phone_word = _PHONE_WORDS.search(before) is not None
