@@ -75,6 +75,7 @@ _REGION_WORDS = re.compile("(?<![a-z])(?:" + trie_regex(_REGION_OF_WORD) + ")(?!
 _ANY_WORD = re.compile(trie_regex((*_PHONE_WORD_LIST, *_REGION_OF_WORD)))
 _PLUS_NOT_MAINLAND = re.compile(r"\+ ?(?!86)[1-9]")
 _INTERNATIONAL_00 = re.compile(r"00(?<![0-9]00)[1-9]")
+_PLAIN_PHONE_RUNS = frozenset((7, 8, 9, 10, 12, 13, 14))
 _GROUPED = re.compile(r"[0-9]{2}[ .\-)][0-9]{3}")
 _NANP_TAIL = re.compile(r"[0-9]{3}[-.][0-9]{4}(?![0-9])")
 #: Regions tried for a national-format number next to a phone word but no region word.
@@ -119,22 +120,20 @@ class InternationalPhoneRecognizer:
     def may_match(self, profile: TextProfile) -> bool:
         """Seven digits or more, and a ``+``, a phone or region word, or a NANP shape."""
         runs = profile.digit_runs
-        if profile.longest_digit_run < 3 or len(runs) < 1:
+        if profile.longest_digit_run < 3:
             return False
         # A plain run of 11 (a mainland mobile), 15 (IMEI) or 17-18 digits (ID) is
         # reported elsewhere; a phone is a plain run of 7-10 or 12-14 digits, or
         # digit groups (+55 11 98456…, 415-555…, (02) 2712…).
-        if not (
-            any(7 <= r <= 10 or 12 <= r <= 14 for r in runs)
-            or _GROUPED.search(profile.lowered) is not None
-        ):
-            return False
         lowered = profile.lowered
+        if _PLAIN_PHONE_RUNS.isdisjoint(runs) and _GROUPED.search(lowered) is None:
+            return False
+        # Cheapest first; the word search (the whole text when there is none) last.
         return (
             ("+" in lowered and _PLUS_NOT_MAINLAND.search(lowered) is not None)
-            or _ANY_WORD.search(lowered) is not None
             or ("00" in lowered and _INTERNATIONAL_00.search(lowered) is not None)
             or (profile.dashes + profile.dots > 0 and _NANP_TAIL.search(lowered) is not None)
+            or _ANY_WORD.search(lowered) is not None
         )
 
     def find(self, text: str) -> Iterator[Finding]:
