@@ -314,10 +314,18 @@ _LATIN_CUE_WORDS = (
     *words("name customer client user contact hi hello hey dear"),
     *_HONORIFICS,
     *words("姓名 联系人 客户 用户 收货人 passenger applicant employee concierge supplier agent"),
-    *words("manager staff from to attn regards thanks sincerely best cheers signed guest"),
+    *words("manager staff from attn regards thanks sincerely cheers signed guest"),
     *words("patient traveller traveler member recipient sender"),
     "full name",
     "ship to",
+    # "to" alone is everywhere in English; only as part of these does a name follow
+    "assigned to",
+    "send to",
+    "deliver to",
+    "speak to",
+    "talk to",
+    "forward to",
+    "addressed to",
 )
 # Cues are searched in the lower-cased text (a case-sensitive trie lets `re`
 # scan by first character); the name itself is matched, case-sensitively, in
