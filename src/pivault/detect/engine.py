@@ -10,7 +10,7 @@ query string is where URLs carry personal values (``?mobile=138…``).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 
 from pivault.core.errors import DetectionError
 from pivault.detect import registry
@@ -28,12 +28,19 @@ def _wanted(recognizer: Recognizer, entities: frozenset[Entity] | None) -> bool:
     return entities is None or bool(recognizer.entities & entities)
 
 
-def _blank(text: str, findings: Iterable[Finding]) -> str:
+def _blank(text: str, findings: Sequence[Finding]) -> str:
     """``text`` with every finding replaced by spaces (same length)."""
-    chars = list(text)
-    for finding in findings:
-        chars[finding.start : finding.end] = " " * (finding.end - finding.start)
-    return "".join(chars)
+    if not findings:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for finding in findings:  # sorted by start and non-overlapping (resolve_overlaps)
+        if finding.start < pos:
+            continue  # a value nested in a URL's query string: already blanked
+        parts += (text[pos : finding.start], " " * (finding.end - finding.start))
+        pos = finding.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _in_query(inner: Finding, url: Finding, text: str) -> bool:
@@ -41,6 +48,29 @@ def _in_query(inner: Finding, url: Finding, text: str) -> bool:
         return False
     query_at = text.find("?", url.start, url.end)
     return query_at != -1 and query_at < inner.start and inner.end <= url.end
+
+
+def _rank(f: Finding) -> tuple[float, int, int]:
+    return (-f.score, f.start - f.end, f.start)
+
+
+#: Up to this many candidates a plain pairwise check is cheaper than the bisect walk.
+_FEW = 8
+
+
+def _resolve_few(ranked: list[Finding], text: str) -> list[Finding]:
+    kept: list[Finding] = []
+    for candidate in ranked:
+        if all(
+            k.end <= candidate.start
+            or candidate.end <= k.start
+            or _in_query(candidate, k, text)
+            or _in_query(k, candidate, text)
+            for k in kept
+        ):
+            kept.append(candidate)
+    kept.sort(key=lambda f: (f.start, -f.end))
+    return kept
 
 
 def resolve_overlaps(candidates: Sequence[Finding], text: str) -> list[Finding]:
@@ -54,7 +84,9 @@ def resolve_overlaps(candidates: Sequence[Finding], text: str) -> list[Finding]:
     """
     if len(candidates) <= 1:
         return list(candidates)
-    ranked = sorted(candidates, key=lambda f: (-f.score, -(f.end - f.start), f.start))
+    ranked = sorted(candidates, key=_rank)
+    if len(ranked) <= _FEW:
+        return _resolve_few(ranked, text)
     starts: list[int] = []
     kept: list[Finding] = []
     longest = 0
