@@ -85,7 +85,7 @@ _LATIN_KEYS = words(
 _AFTER_CUE = r"\s*[\"']?\s*[:=]?\s*[\"']?\s*(" + _SURNAME + ")(?=[" + _HAN + "])"
 _CUE = re.compile(trie_regex(_HAN_CUES) + _AFTER_CUE)
 _KEY_PRESENT = re.compile(trie_regex(_LATIN_KEYS))
-_KEY_CUE = re.compile("(?<![A-Za-z])(?i:" + trie_regex(_LATIN_KEYS) + ")" + _AFTER_CUE)
+_AFTER_KEY = re.compile(_AFTER_CUE)
 _TITLES = words(
     "先生 女士 小姐 同学 老师 师傅 医生 经理 阿姨 叔叔 大爷 大姐 大哥 律师 主任 院长 校长 教授 "
     "博士 警官 老板 总监 董事长 局长 处长 科长 护士 太太 总 工 姐 哥 "
@@ -177,12 +177,22 @@ class ChineseNameRecognizer:
             yield from self._jieba(text)
 
     def _cued(self, text: str) -> Iterator[Finding]:
+        cues = [
+            (m.group()[: m.start(1) - m.start()].rstrip(" :=\"'"), *m.span(1))
+            for m in _CUE.finditer(text)
+        ]
         lowered = text.lower()
-        keyed = _KEY_PRESENT.search(lowered) is not None
-        cues = [*_CUE.finditer(text), *(_KEY_CUE.finditer(text) if keyed else ())]
-        for match in cues:
-            start, surname_end = match.span(1)
-            cue = match.group()[: start - match.start()].rstrip(" :=")
+        if len(lowered) == len(text):  # offsets agree (true unless exotic case folding)
+            # Latin keys (name=, "receiver":) are found by a plain scan of the lower-cased
+            # text, then checked for a letter before and a surname after: a pattern
+            # that starts with a look-behind would be tried at every position.
+            for key in _KEY_PRESENT.finditer(lowered):
+                if key.start() and "a" <= lowered[key.start() - 1] <= "z":
+                    continue
+                after = _AFTER_KEY.match(text, key.end())
+                if after is not None:
+                    cues.append((key.group(), *after.span(1)))
+        for cue, start, surname_end in cues:
             strong = cue in _STRONG_CUES or cue.isascii()
             end = surname_end + _given_name_length(text, surname_end)
             if end == surname_end:
