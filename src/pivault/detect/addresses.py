@@ -28,11 +28,12 @@ _ANCHOR = re.compile(f"{_PROVINCE}(?:{_CITY}市?)?|{_CITY}市?")
 # first characters and then matching at those positions only is ~5x faster.
 _ANCHOR_FIRST = re.compile("[" + "".join(sorted({w[0] for w in (*PROVINCES, *CITIES)})) + "]")
 #: Every postal address has one of these; texts without any skip the anchor search.
-_MARKER = re.compile("[号栋幢室村组苑园城厦寓府湾座楼]|单元|小区|天地|国际|中心|广场|社区|宿舍")
+# One character class (a superset of the marker words' first characters) scans
+# much faster than an alternation of the words themselves.
+_MARKER = re.compile("[号栋幢室村组苑园城厦寓府湾座楼单小天国中广社宿]")
 _CUE = re.compile(
     r"(?:收货地址|收件地址|家庭住址|居住地址|联系地址|详细地址|常住地址|工作单位地址|地址|住址"
-    r"|住在|现住|送到|寄到|送至|配送至|邮寄到|寄往|address)\s*[:=]?\s*",
-    re.I,
+    r"|住在|现住|送到|寄到|送至|配送至|邮寄到|寄往|(?i:address))\s*[:=]?\s*",
 )
 
 #: (component kind, anchored regex). Kinds in _DETAIL make the match a postal address.
@@ -68,7 +69,10 @@ _COMPONENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _WEAK_CUE = re.compile(
     r"(?:请到|来到|前往|位于|到|在)(?=[\u4e00-\u9fff]{1,12}?(?:区|县|镇|路|街|道|巷|弄))"
 )
-_BUILDING_START = re.compile(rf"(?<![0-9A-Za-z\-]){_NUM}(?:号楼|栋|幢)")
+_BUILDING_START = re.compile(
+    r"[0-9一二三四五六七八九十百零](?<![0-9A-Za-z\-一二三四五六七八九十百零].)"
+    r"[0-9一二三四五六七八九十百零]{0,4}(?:号楼|栋|幢)"
+)
 _DETAIL = frozenset(("building", "unit", "room", "group", "number", "estate", "road_number"))
 
 

@@ -324,7 +324,7 @@ _LATIN_CUE_WORDS = (
     *words("name customer client user contact hi hello hey dear"),
     *_HONORIFICS,
     *words("姓名 联系人 客户 用户 收货人 passenger applicant employee concierge supplier agent"),
-    *words("manager staff from attn regards thanks sincerely cheers signed guest"),
+    *words("manager staff from to attn regards thanks sincerely best cheers signed guest"),
     *words("patient traveller traveler member recipient sender"),
     "full name",
     "ship to",
