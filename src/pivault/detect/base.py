@@ -205,6 +205,10 @@ class TextProfile:
     def of(cls, text: str) -> TextProfile:
         """Profile ``text``."""
         runs = tuple(map(len, _DIGIT_RUN.findall(text)))
+        lowered = text.lower()
+        # Lower-casing changed something: there is a capital (a cheap stand-in for
+        # searching [A-Z]; other scripts' capitals only make a gate pass needlessly).
+        has_upper = lowered != text
         return cls(
             digit_runs=runs,
             longest_digit_run=max(runs, default=0),
@@ -215,16 +219,15 @@ class TextProfile:
             has_double_colon="::" in text,
             has_url_start="://" in text or "www." in text,
             has_han=not text.isascii() and _HAN.search(text) is not None,
-            has_upper=_UPPER.search(text) is not None,
-            has_upper_digit=_UPPER_DIGIT.search(text) is not None,
-            has_zero_led_run=_ZERO_LED_RUN.search(text) is not None,
+            has_upper=has_upper,
+            has_upper_digit=has_upper and bool(runs) and _UPPER_DIGIT.search(text) is not None,
+            has_zero_led_run="0" in text and _ZERO_LED_RUN.search(text) is not None,
             length=len(text),
-            lowered=text.lower(),
+            lowered=lowered,
         )
 
 
 _DIGIT_RUN = re.compile("[0-9]+")
 _HAN = re.compile("[\u4e00-\u9fff]")
-_UPPER = re.compile("[A-Z]")
 _UPPER_DIGIT = re.compile("[A-Z][0-9]|[0-9][A-Z]")
 _ZERO_LED_RUN = re.compile("0(?<![0-9]0)[0-9]{2}")
