@@ -49,6 +49,13 @@ def pivault_predict(text: str) -> list[tuple[str, int, int]]:
     return [(PIVAULT_LABELS.get(f.entity, "OTHER"), f.start, f.end) for f in analyze(text)]
 
 
+def pivault_deep_predict(text: str) -> list[tuple[str, int, int]]:
+    """pivault.detect.analyze(deep=True) (jieba.posseg tagging of free text), labels mapped."""
+    return [
+        (PIVAULT_LABELS.get(f.entity, "OTHER"), f.start, f.end) for f in analyze(text, deep=True)
+    ]
+
+
 def make_presidio(workdir: Path) -> Predict:
     """Build a Presidio analyzer (pattern recognizers, blank spaCy) and return its predictor."""
     import spacy

@@ -78,28 +78,49 @@ class PatternRecognizer:
         """The single entity this recognizer reports."""
         return frozenset((self.entity,))
 
+    def __post_init__(self) -> None:
+        # One regex search instead of a Python loop over the trigger words, and
+        # may_match specialised to what this row has (it runs ~35 times a text).
+        gate = self.gate
+        if self.triggers:
+            search = re.compile(trie_regex(self.triggers)).search
+
+            def gated(profile: TextProfile) -> bool:
+                if gate is not None and not gate(profile):
+                    return False  # the gate (a few integer tests) before the search
+                return search(profile.lowered) is not None
+
+            object.__setattr__(self, "may_match", gated)
+        elif gate is not None:
+            object.__setattr__(self, "may_match", gate)
+
     def may_match(self, profile: TextProfile) -> bool:
         """False when the text's profile rules out any match (the regex is then skipped)."""
-        if self.triggers and not any(t in profile.lowered for t in self.triggers):
-            return False
-        return self.gate is None or self.gate(profile)
+        return True  # replaced per instance in __post_init__ when there is a gate
 
     def find(self, text: str) -> Iterator[Finding]:
         """Yield validated matches of ``pattern`` in ``text``."""
+        return iter(self.find_all(text))
+
+    def find_all(self, text: str) -> list[Finding]:
+        """Validated matches of ``pattern`` in ``text`` (a list: no generator per call)."""
+        found: list[Finding] = []
+        group, window, veto, context = self.group, self.window, self.veto, self.context
         for match in self.pattern.finditer(text):
-            start, end = match.span(self.group)
+            start, end = match.span(group)
             if _embedded(text, start, end):
                 continue
-            value = match.group(self.group)
-            before = text[max(0, start - self.window) : start]
-            if self.veto is not None and self.veto.search(before):
+            value = match.group(group)
+            before = text[start - window if start > window else 0 : start]
+            if veto is not None and veto.search(before):
                 continue
             score = self.validate(value, text, start)
             if score is None:
                 continue
-            if self.context is not None and self.context.search(before):
+            if context is not None and context.search(before):
                 score = min(1.0, score + self.boost)
-            yield Finding(self.entity, start, end, score, self.name, value)
+            found.append(Finding(self.entity, start, end, score, self.name, value))
+        return found
 
 
 _HEX_TAIL = re.compile("[0-9a-fA-F]{8}")
@@ -126,7 +147,10 @@ def _embedded(text: str, start: int, end: int) -> bool:
 
 def digits_of(value: str) -> str:
     """The ASCII digits of ``value``, in order (separators dropped)."""
-    return "".join(ch for ch in value if "0" <= ch <= "9")
+    return _NOT_DIGIT.sub("", value)
+
+
+_NOT_DIGIT = re.compile("[^0-9]")
 
 
 def trie_regex(alternatives: Iterable[str]) -> str:
@@ -170,6 +194,10 @@ class TextProfile:
     has_url_start: bool
     has_han: bool
     has_upper: bool
+    #: an upper-case letter right beside a digit (A1, 5M): every letter+digit identifier has one
+    has_upper_digit: bool
+    #: a run of 3+ digits starting with 0 (an area code: 010, 0755)
+    has_zero_led_run: bool
     length: int
     lowered: str
 
@@ -177,6 +205,10 @@ class TextProfile:
     def of(cls, text: str) -> TextProfile:
         """Profile ``text``."""
         runs = tuple(map(len, _DIGIT_RUN.findall(text)))
+        lowered = text.lower()
+        # Lower-casing changed something: there is a capital (a cheap stand-in for
+        # searching [A-Z]; other scripts' capitals only make a gate pass needlessly).
+        has_upper = lowered != text
         return cls(
             digit_runs=runs,
             longest_digit_run=max(runs, default=0),
@@ -187,12 +219,15 @@ class TextProfile:
             has_double_colon="::" in text,
             has_url_start="://" in text or "www." in text,
             has_han=not text.isascii() and _HAN.search(text) is not None,
-            has_upper=_UPPER.search(text) is not None,
+            has_upper=has_upper,
+            has_upper_digit=has_upper and bool(runs) and _UPPER_DIGIT.search(text) is not None,
+            has_zero_led_run="0" in text and _ZERO_LED_RUN.search(text) is not None,
             length=len(text),
-            lowered=text.lower(),
+            lowered=lowered,
         )
 
 
 _DIGIT_RUN = re.compile("[0-9]+")
 _HAN = re.compile("[\u4e00-\u9fff]")
-_UPPER = re.compile("[A-Z]")
+_UPPER_DIGIT = re.compile("[A-Z][0-9]|[0-9][A-Z]")
+_ZERO_LED_RUN = re.compile("0(?<![0-9]0)[0-9]{2}")

@@ -134,30 +134,48 @@ def uscc_score(value: str) -> float | None:
 
 
 def card_issuer_plausible(digits: str) -> bool:
-    """True if the leading digits are a payment-card issuer range of that length."""
+    """True if the leading digits are a payment-card issuer range of that length.
+
+    Ranges per brand (ISO/IEC 7812 issuer identification numbers): Visa 4,
+    Mastercard 51-55/2221-2720, UnionPay 62/81, JCB 3528-3589, Discover
+    6011/644-649/65, Amex 34/37 (15 digits), Diners 300-305/36/38/39 (14-19),
+    UATP/AirPlus 1 (15), Maestro/Dankort 50/56-69 (12-19), Mir 2200-2204, RuPay 60/65/81/82/508.
+    """
     n = len(digits)
-    two, four = int(digits[:2]), int(digits[:4])
+    two, three, four = int(digits[:2]), int(digits[:3]), int(digits[:4])
     if digits[0] == "4":
-        return n in (16, 19)  # Visa
+        return n in (13, 16, 19)  # Visa
     if 51 <= two <= 55 or 2221 <= four <= 2720:
         return n == 16  # Mastercard
-    if two == 62 or two == 81:
-        return 16 <= n <= 19  # UnionPay
+    if two in (34, 37):
+        return n == 15  # American Express
+    if digits[0] == "1":
+        return n == 15  # UATP (AirPlus)
+    if 300 <= three <= 305 or two in (36, 38, 39):
+        return 14 <= n <= 19  # Diners Club
+    if 2200 <= four <= 2204:
+        return 16 <= n <= 19  # Mir
+    if two in (62, 81, 82):
+        return 16 <= n <= 19  # UnionPay, RuPay
     if 3528 <= four <= 3589:
         return 16 <= n <= 19  # JCB
-    if two in (60, 64, 65):
-        return 16 <= n <= 19  # Discover
-    return two in (30, 36, 38, 39) and 16 <= n <= 19  # Diners
+    if two in (60, 64, 65) or three == 508:
+        return 16 <= n <= 19  # Discover, RuPay
+    return (two == 50 or 56 <= two <= 69) and 16 <= n <= 19  # Maestro, Dankort
 
 
 def bank_card_score(digits: str) -> float | None:
-    """Confidence for a 16-19 digit card number: issuer range + Luhn.
+    """Confidence for a 13-19 digit card number: issuer range + Luhn.
 
     UnionPay (62) numbers that fail Luhn are kept at low confidence: some
-    domestic debit cards are not Luhn-checked.
+    domestic debit cards are not Luhn-checked. A 15-digit number that is
+    also a plausible legacy resident ID stays low: the ID reading (with its
+    context words) should win.
     """
     if not card_issuer_plausible(digits):
         return None
+    if len(digits) == 15 and legacy_resident_id_score(digits) is not None:
+        return 0.45 if luhn_ok(digits) else None
     if luhn_ok(digits):
         return 0.9 if digits.startswith("62") else 0.85
     return 0.4 if digits.startswith("62") else None

@@ -38,7 +38,7 @@ DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="imei",
         entity=Entity.IMEI,
-        gate=lambda p: p.longest_digit_run >= 15,
+        gate=lambda p: 15 in p.digit_runs,
         # IMEI often follows its label with no separator ("IMEI356..."): only digits frame it.
         pattern=re.compile(r"[0-9](?<![0-9].)[0-9]{14}(?![0-9])"),
         validate=_imei,
@@ -49,11 +49,13 @@ DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         name="android_id",
         gate=lambda p: p.length >= 16 and p.longest_digit_run >= 1,
         # Bare 16-hex strings are hashes as often as Android IDs: only look near a label.
-        triggers=("android", "ssaid", "安卓", "设备"),
+        triggers=("android", "ssaid", "安卓", "设备", "device_id", "deviceid"),
         entity=Entity.ANDROID_ID,
         pattern=re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{16}(?![0-9A-Za-z])"),
         validate=_android_id,
-        context=context_words("android_id", "androidid", "android id", "ssaid", "安卓"),
+        context=context_words(
+            "android_id", "androidid", "android id", "ssaid", "安卓", "device_id", "deviceid"
+        ),
         boost=0.45,
     ),
     PatternRecognizer(
@@ -67,6 +69,11 @@ DEVICE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
         validate=_uuid_ad_id,
         context=_AD_CONTEXT,
         boost=0.35,
+        # Upper-case v4 UUIDs are also vendor ids, crash-report and request ids.
+        veto=context_words(
+            "idfv", "vendor", "incident", "request", "trace", "session", "uuid", "guid", "crash"
+        ),
+        window=24,
     ),
     PatternRecognizer(
         name="oaid_hex64",

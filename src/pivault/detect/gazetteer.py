@@ -35,6 +35,13 @@ SINGLE_SURNAMES = frozenset(
     "阳阴阿陆陈陶隆隋雍雷霍靳鞠韦韩项顾颜饶马骆高魏鲁鲍鲜鹿麦麻黄黎齐龙龚"
 )
 
+#: Traditional-script forms of common surnames (Hong Kong, Macau, Taiwan).
+TRADITIONAL_SURNAMES = frozenset(
+    "陳張黃吳劉趙鄭孫錢馮蕭羅葉許謝盧魯龐衛蔣鍾鐘鄧韓楊賴顏閻陸齊嚴龍關鄒譚聶蘇溫賈鄔歐鮑簡紀"
+    "莊湯鄺麥饒萬賀龔區諸劉"
+)
+TRADITIONAL_COMPOUND_SURNAMES = frozenset(words("歐陽 諸葛 司徒 上官 司馬 鍾離 長孫"))
+
 #: Pinyin of the common surnames (for names written in Latin letters).
 PINYIN_SURNAMES = frozenset(
     words(

@@ -35,6 +35,14 @@ class Entity(StrEnum):
     CN_PERSON_NAME = "CN_PERSON_NAME"
     PERSON_NAME = "PERSON_NAME"
     CN_ADDRESS = "CN_ADDRESS"
+    PHONE_NUMBER = "PHONE_NUMBER"
+    HK_MO_TW_PHONE = "HK_MO_TW_PHONE"
+    HK_ID = "HK_ID"
+    MACAU_ID = "MACAU_ID"
+    TAIWAN_ID = "TAIWAN_ID"
+    IBAN = "IBAN"
+    US_SSN = "US_SSN"
+    UK_NINO = "UK_NINO"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +69,7 @@ ENTITY_INFO: dict[Entity, EntityInfo] = {
         "resident identity card number (GB 11643-1999), incl. HK/Macau/Taiwan residence permits",
     ),
     Entity.BANK_CARD: EntityInfo(
-        "BANK_CARD", "user.financial.bank_account", None, "payment card number"
+        "BANK_CARD", "user.financial.bank_account", None, "payment card number, every brand (Luhn)"
     ),
     Entity.CN_USCC: EntityInfo(
         "USCC", "user.government_id", None, "unified social credit code (GB 32100-2015)"
@@ -103,6 +111,47 @@ ENTITY_INFO: dict[Entity, EntityInfo] = {
     ),
     Entity.CN_ADDRESS: EntityInfo(
         "ADDRESS", "user.contact.address", "survey.home_address", "mainland postal address"
+    ),
+    # Entities added for international parity have no policy key of their own:
+    # the scanner maps them through their Fides category (policy drift if none).
+    Entity.PHONE_NUMBER: EntityInfo(
+        "PHONE", "user.contact.phone_number", None, "phone number outside Greater China"
+    ),
+    Entity.HK_MO_TW_PHONE: EntityInfo(
+        "PHONE", "user.contact.phone_number", None, "Hong Kong, Macau or Taiwan phone number"
+    ),
+    Entity.HK_ID: EntityInfo(
+        "ID",
+        "user.government_id.national_identification_number",
+        None,
+        "Hong Kong identity card number (check character verified)",
+    ),
+    Entity.MACAU_ID: EntityInfo(
+        "ID",
+        "user.government_id.national_identification_number",
+        None,
+        "Macau resident identity card number",
+    ),
+    Entity.TAIWAN_ID: EntityInfo(
+        "ID",
+        "user.government_id.national_identification_number",
+        None,
+        "Taiwan national identification number (checksum verified)",
+    ),
+    Entity.IBAN: EntityInfo(
+        "BANK_ACCOUNT", "user.financial.bank_account", None, "IBAN (ISO 13616, mod-97 checked)"
+    ),
+    Entity.US_SSN: EntityInfo(
+        "ID",
+        "user.government_id.national_identification_number",
+        None,
+        "US social security number",
+    ),
+    Entity.UK_NINO: EntityInfo(
+        "ID",
+        "user.government_id.national_identification_number",
+        None,
+        "UK National Insurance number",
     ),
 }
 

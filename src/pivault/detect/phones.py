@@ -58,10 +58,16 @@ PHONE_RECOGNIZERS: tuple[PatternRecognizer, ...] = (
     PatternRecognizer(
         name="cn_landline",
         entity=Entity.CN_LANDLINE,
-        gate=lambda p: p.longest_digit_run >= 10 or 7 in p.digit_runs or 8 in p.digit_runs,
+        gate=lambda p: (
+            p.has_zero_led_run
+            and (p.longest_digit_run >= 10 or 7 in p.digit_runs or 8 in p.digit_runs)
+        ),
+        # First character consumed by a class, look-behind after it (fast scan);
+        # then: +86 / 0086 + area, (0xx), or 0xx.
         pattern=re.compile(
-            r"(?<![0-9+])(?:(?:\+|00)86[ -]?)?(?:\(0[0-9]{2,3}\)|0[0-9]{2,3})[ -]?[2-9][0-9]{6,7}"
-            r"(?:[ -]?(?:转|ext\.?)\s?[0-9]{1,5})?(?![0-9])"
+            r"[+0(](?<![0-9+].)(?:(?<=\+)86[ -]?(?:\(0[0-9]{2,3}\)|0[0-9]{2,3})"
+            r"|(?<=0)086[ -]?(?:\(0[0-9]{2,3}\)|0[0-9]{2,3})|(?<=\()0[0-9]{2,3}\)|(?<=0)[0-9]{2,3})"
+            r"[ -]?[2-9][0-9]{6,7}(?:[ -]?(?:转|ext\.?)\s?[0-9]{1,5})?(?![0-9])"
         ),
         validate=_landline,
         context=context_words("电话", "座机", "固话", "联系", "tel", "phone", "fax", "传真"),
