@@ -3,8 +3,9 @@
 ``POST /v1/subjects/{subject}/read`` (same path and body as pivault's) selects the
 person's ciphertext rows from the vault's own ``pi_values`` table, inserts one audit row
 (``leaf``, ``subject_tag`` bytes) into a table shaped like ``audit_log``, and commits:
-SQLAlchemy Core on a pooled engine, in a plain ``def`` endpoint (FastAPI's thread pool),
-as an application would write it. No authentication, policy, decryption or Merkle log.
+SQLAlchemy Core on a pooled engine (:data:`POOL_SIZE`), in a plain ``def`` endpoint
+(FastAPI's thread pool), as an application would write it. No authentication, policy,
+decryption or Merkle log.
 
 Served like ``pivault serve --workers N``: uvicorn with pivault's ``TcpConfig`` (the
 multi-worker listener with TCP_NODELAY), no access log, no server header::
@@ -28,6 +29,8 @@ from pydantic import BaseModel
 from pivault.store.schema import pi_values
 
 ENV_URL = "BENCH_BARE_URL"
+#: Connections each worker keeps pooled (the benchmark opens at most 16 in all).
+POOL_SIZE = 16
 APP_FACTORY = "bench.http_bare:create_app_from_env"
 
 _metadata = sa.MetaData()
@@ -64,7 +67,10 @@ class ReadBody(BaseModel):
 
 
 def create_app(url: str) -> FastAPI:
-    engine = sa.create_engine(url)  # the default pool: 5 connections + 10 overflow
+    # One pooled connection per load connection a worker may be given: with SQLAlchemy's
+    # default (5, and 10 overflow connections closed again on return) the bare app would open
+    # a new PostgreSQL connection for every few requests, which costs more than the reads.
+    engine = sa.create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
     rows = sa.select(pi_values.c.category, pi_values.c.record_id, pi_values.c.ciphertext).where(
         pi_values.c.subject == sa.bindparam("subject"),
         pi_values.c.category.in_(sa.bindparam("categories", expanding=True)),
