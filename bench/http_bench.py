@@ -454,7 +454,8 @@ def report(runs: list[Run], compare: list[Run], skipped: list[str]) -> list[str]
         "= `POST /v1/decide` with one triple (no value read, no audit entry). In-process = the "
         "same `Vault.read` / `Vault.decide` calls in a loop in the bench process. CPU columns: "
         "CPU time per request of the load processes, of the server (all its processes) and of "
-        "the database backends; how busy the whole machine was (all cores, every process), and "
+        "the PostgreSQL server (all its processes, so other databases' queries too); how busy "
+        "the whole machine was (all cores, every process), and "
         "in brackets the share taken by processes outside the benchmark (other users); "
         "database sessions opened during the row (connection-pool churn). Server, database, "
         f"load and bench share the machine's {cores} cores.",
