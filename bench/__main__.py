@@ -72,22 +72,22 @@ def vault_section() -> tuple[list[str], bool]:
 
 
 def http_section() -> list[str]:
-    """The HTTP benchmark's Markdown (loopback server vs in-process calls)."""
-    progress("HTTP benchmark (uvicorn on loopback vs in-process)")
+    """The HTTP benchmark's Markdown (loopback server, in-process calls, the bare app).
+
+    ``python -m bench.http_bench`` runs this section alone and rewrites it in place."""
+    progress("HTTP benchmark (uvicorn on loopback vs in-process, vs a bare FastAPI app)")
     try:
         from bench import http_bench
 
-        lines = list(http_bench.main(progress))
+        # Its own heading, command and date come first (section_header): nothing to add.
+        return list(http_bench.main(progress))
     except Exception as exc:  # keep the other sections' figures
         traceback.print_exc()
         return [
-            *section_header("HTTP: read and decide over loopback"),
+            *section_header("HTTP API: read and decide over loopback"),
             f"Not run: the HTTP benchmark failed ({type(exc).__name__}: {exc}).",
             "",
         ]
-    if lines and lines[0].startswith("## "):
-        return [*section_header(lines[0][3:].strip()), *lines[1:]]
-    return lines
 
 
 def spark_section() -> list[str]:

@@ -108,3 +108,19 @@ def rate(n: int, seconds: float) -> str:
 
 def ms(seconds: float, n: int) -> str:
     return f"{1000 * seconds / n:.3f}" if n else "–"
+
+
+def replace_section(text: str, title: str, section: list[str]) -> str:
+    """``text`` (docs/benchmarks.md) with its section ``## title`` replaced by ``section``
+    (added at the end when it has none): for running one benchmark alone."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line == f"## {title}"), None)
+    if start is None:
+        return text.rstrip("\n") + "\n\n" + "\n".join(section).rstrip("\n") + "\n"
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    if end == len(lines) and lines[-1].startswith("Whole run:"):
+        end -= 1  # the last line of a whole `make bench` run stays last
+    new = [*lines[:start], *section]
+    if new[-1] != "":
+        new.append("")
+    return "\n".join([*new, *lines[end:]]).rstrip("\n") + "\n"

@@ -23,7 +23,7 @@ from pivault import __version__
 from pivault.crypto.master_key import MasterKey, default_key_path
 from pivault.http import api_audit, api_data, api_people, center_actions, center_pages, problems
 from pivault.http.center_base import html_error
-from pivault.http.deps import Services, Svc
+from pivault.http.deps import Services, Svc, call_limiter, document_api_key
 from pivault.http.metrics import Metrics
 from pivault.http.middleware import BodyGuard, Observe
 from pivault.http.sequencer import run_sequencer
@@ -85,6 +85,7 @@ def create_app(
             metrics,
             settings,
             inline=opened.store.calls_are_local,
+            limiter=call_limiter(opened.store.engine.pool),
         )
         if source is not None:
             svc.versions.record(source)
@@ -117,6 +118,7 @@ def create_app(
         "/center/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"
     )
     _add_operations(app)
+    document_api_key(app, [api_data.router, api_people.router, api_audit.router])
     app.add_middleware(BodyGuard, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(Observe, metrics=metrics)
     return app

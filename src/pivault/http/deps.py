@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from pivault.core.errors import UnknownPurposeError
 from pivault.core.model import Policy
@@ -45,6 +48,11 @@ class Services:
     #: it only add waiting, and a thread-pool hop costs more than the ~0.2 ms vault call
     #: itself (the worker thread holds the GIL while the event loop waits to send).
     inline: bool = False
+    #: At most this many vault calls of this worker at a time on the thread pool (None: the
+    #: thread pool's own limit): no more than the store's connection pool keeps open. With
+    #: more, SQLAlchemy opens overflow connections and closes each one again when it comes
+    #: back to a full pool: on PostgreSQL, a new server process per connection.
+    limiter: anyio.CapacityLimiter | None = None
     _keys: dict[bytes, tuple[float, ApiClient | None]] = field(default_factory=dict)
 
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -52,7 +60,7 @@ class Services:
         call = functools.partial(fn, *args, **kwargs)
         if self.inline:
             return call()
-        return await anyio.to_thread.run_sync(call)
+        return await anyio.to_thread.run_sync(call, limiter=self.limiter)
 
     async def authenticate(self, key: str) -> ApiClient | None:
         """The client holding ``key``. Lookups are cached for :data:`KEY_CACHE_SECONDS`,
@@ -73,6 +81,19 @@ KEY_CACHE_SECONDS = 5.0
 KEY_CACHE_SIZE = 1024
 
 
+def call_limiter(pool: object) -> anyio.CapacityLimiter | None:
+    """A limiter for :attr:`Services.limiter`: one slot per connection the store's pool
+    keeps (``QueuePool.size()``) but one, left to the audit sequencer; None for a pool
+    without a fixed size."""
+    size = getattr(pool, "size", None)
+    if not callable(size):
+        return None
+    slots = size()
+    if not isinstance(slots, int) or slots < 1:
+        return None
+    return anyio.CapacityLimiter(max(1, slots - 1))
+
+
 def services_of(request: Request) -> Services:
     svc = request.app.state.services
     assert isinstance(svc, Services)
@@ -84,22 +105,57 @@ async def services(request: Request) -> Services:
     return services_of(request)
 
 
-_bearer = HTTPBearer(auto_error=False, description="An API key from `pivault clients add`.")
+#: How the API key travels, for the OpenAPI document (see :func:`document_api_key`).
+BEARER = HTTPBearer(auto_error=False, description="An API key from `pivault clients add`.")
 
 
-async def api_client(
-    request: Request,
-    svc: Annotated[Services, Depends(services)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> ApiClient:
-    """The calling service, from ``Authorization: Bearer <API key>``; 401 otherwise."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
+async def api_client(request: Request) -> ApiClient:
+    """The calling service, from ``Authorization: Bearer <API key>``; 401 otherwise.
+
+    One dependency with no sub-dependencies of its own: FastAPI's per-request cost grows
+    with every node of a route's dependency tree (several µs each, on every request)."""
+    scheme, key = get_authorization_scheme_param(request.headers.get("authorization"))
+    if scheme.lower() != "bearer" or not key:
         raise NotAuthenticatedError("send an API key: Authorization: Bearer <key>")
-    client = await svc.authenticate(credentials.credentials)
+    client = await services_of(request).authenticate(key)
     if client is None:
         raise NotAuthenticatedError("the API key is not valid")
     request.state.client_name = client.name
     return client
+
+
+def document_api_key(app: FastAPI, routers: Iterable[APIRouter]) -> None:
+    """Declare :data:`BEARER` in the OpenAPI document for every route of ``routers`` (as
+    included in ``app``, with no further prefix) that takes a :data:`Client`, which reads
+    the header itself rather than through ``Security``."""
+    scheme = BEARER.scheme_name
+    secured = {
+        (method.lower(), route.path)
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and _needs(route.dependant, api_client)
+        for method in route.methods or ()
+    }
+    base = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = base()
+        components = spec.setdefault("components", {}).setdefault("securitySchemes", {})
+        components[scheme] = BEARER.model.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for path, operations in spec.get("paths", {}).items():
+            for method, operation in operations.items():
+                if (method, path) in secured:
+                    operation["security"] = [{scheme: []}]
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _needs(dependant: Dependant, call: Callable[..., Any]) -> bool:
+    return dependant.call is call or any(_needs(d, call) for d in dependant.dependencies)
 
 
 def claim(client: ApiClient, purposes: Iterable[str], policy: Policy) -> None:
