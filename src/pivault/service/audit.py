@@ -106,6 +106,11 @@ class ConsistencyProof:
         }
 
 
+class _BatchChanged(Exception):
+    """An entry committed inside the batch's id range while it was integrated (PostgreSQL's
+    ids are handed out before commit): the batch is rolled back and read again."""
+
+
 class TileNodes:
     """Perfect-subtree hashes read from the stored tiles, each tile fetched once."""
 
@@ -215,7 +220,14 @@ class AuditLog:
         done = 0
         while max_entries is None or done < max_entries:
             limit = MAX_BATCH if max_entries is None else min(MAX_BATCH, max_entries - done)
-            count = self._integrate_batch(limit)
+            for _attempt in range(3):
+                try:
+                    count = self._integrate_batch(limit)
+                    break
+                except _BatchChanged:
+                    continue
+            else:
+                return done
             done += count
             if count < limit:
                 break
@@ -235,9 +247,9 @@ class AuditLog:
             completed: list[tuple[int, int, bytes]] = []
             for _, leaf in batch:
                 frontier.append(merkle.leaf_hash(leaf), completed)
-            audit_store.assign_indexes(
-                conn, [{"id": entry_id, "idx": size + i} for i, (entry_id, _) in enumerate(batch)]
-            )
+            placed = audit_store.assign_indexes(conn, batch[0][0], batch[-1][0], size)
+            if placed != len(batch):  # an entry committed in between: roll back, try again
+                raise _BatchChanged()
             audit_store.put_tiles(self._store, conn, _tile_updates(conn, completed))
             audit_store.set_tree_state(conn, frontier.size, frontier.root(), self._now())
         return len(batch)

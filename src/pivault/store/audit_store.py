@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text, tuple_, update
+from sqlalchemy import Connection, func, select, text, tuple_, update
 
 from pivault.store.schema import audit_checkpoints, audit_log, audit_tiles, audit_tree
 from pivault.store.store import Store
@@ -56,12 +56,23 @@ def pending_count(conn: Connection) -> int:
     return int(conn.execute(text("SELECT count(*) FROM audit_log WHERE idx IS NULL")).scalar() or 0)
 
 
-def assign_indexes(conn: Connection, assignments: Sequence[Mapping[str, int]]) -> None:
-    """Give each entry (``id``) its place (``idx``) in the log."""
-    statement = (
-        update(audit_log).where(audit_log.c.id == bindparam("b_id")).values(idx=bindparam("b_idx"))
+def assign_indexes(conn: Connection, first_id: int, last_id: int, start: int) -> int:
+    """Give the pending entries with ids in [first_id, last_id] the places ``start``,
+    ``start + 1``, … in id order, in ONE statement; returns how many were placed."""
+    ordered = (
+        select(
+            audit_log.c.id,
+            (func.row_number().over(order_by=audit_log.c.id) - 1 + start).label("place"),
+        )
+        .where(audit_log.c.idx.is_(None), audit_log.c.id.between(first_id, last_id))
+        .subquery()
     )
-    conn.execute(statement, [{"b_id": a["id"], "b_idx": a["idx"]} for a in assignments])
+    statement = (
+        update(audit_log)
+        .where(audit_log.c.id == ordered.c.id)
+        .values(idx=ordered.c.place)
+    )
+    return int(conn.execute(statement).rowcount)
 
 
 def tiles(conn: Connection, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
