@@ -40,7 +40,7 @@ from pivault.present.policy_markup import (
     to_html_fragment,
     to_markdown,
 )
-from pivault.present.policy_text import date_text, retention_text
+from pivault.present.policy_text import date_text, kept_text, retention_text
 
 __all__ = [
     "FORMATS",
@@ -237,9 +237,7 @@ class _Builder:
     def retention_sentence(self, leaves: list[Category]) -> str:
         groups: dict[str, list[str]] = {}
         for cat in leaves:
-            groups.setdefault(retention_text(cat.retention, self.lang), []).append(
-                self.t(cat.label)
-            )
+            groups.setdefault(kept_text(cat, self.lang), []).append(self.t(cat.label))
         if len(groups) == 1:
             body = next(iter(groups))
         elif self.lang == "zh-CN":
@@ -416,7 +414,7 @@ class _Builder:
 
     def list_rows(self, cat: Category) -> list[tuple[Inline, ...]]:
         label = spans(*self.label(cat))
-        ret = retention_text(cat.retention, self.lang)
+        ret = kept_text(cat, self.lang)
         retention = spans(ret[:1].upper() + ret[1:])
         rows: list[tuple[Inline, ...]] = []
         for f in self.p.features.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pivault.core.model import Retention, Text
+from pivault.core.model import Category, Retention, Text
 
 PRINCIPLES_LEAD = Text(
     "严格遵守法律法规，遵循以下隐私保护原则，为您提供更加安全、可靠的服务：",
@@ -343,3 +343,16 @@ def retention_text(retention: Retention | None, lang: str) -> str:
     if not parts:
         return retention.iso
     return "".join(parts) if lang == "zh-CN" else " ".join(parts)
+
+
+def kept_text(category: Category, lang: str) -> str:
+    """How long a category is kept, saying so when it is kept as a history of records:
+    '6个月（按时间记录的历史）' / '6 months (kept as a history of records)'."""
+    text = retention_text(category.retention, lang)
+    if not category.is_stream:
+        return text
+    return (
+        f"{text}（按时间记录的历史）"
+        if lang == "zh-CN"
+        else f"{text} (kept as a history of records)"
+    )

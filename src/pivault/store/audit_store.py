@@ -6,7 +6,7 @@ the :class:`~pivault.store.store.Store`'s.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text, tuple_, update
