@@ -143,7 +143,7 @@ def test_collection_list_has_every_leaf_with_feature_purpose_and_retention(polic
     assert "| 昵称 | 注册与登录（必需） | 向您提供服务 | 注册与登录 | 帐户存续期间 |" in md
     assert "| IP地址 | 服务日志（可选） | 向您提供服务；安全保障 | 服务日志 | 6个月（按时间记录的历史） |" in md
     en = render_policy(policy, "en", "md")
-    assert "| IP address | Service logging (optional) |" in en and "| 6 months |" in en
+    assert "| IP address | Service logging (optional) |" in en and "| 6 months (kept as a history of records) |" in en
     # group headings follow the category's source
     assert en.index("### 1.1 Information you provide") < en.index("| Nickname |")
     assert en.index("### 1.2 Information we obtain") < en.index("| Device model |")
