@@ -6,8 +6,9 @@ environment (``make setup-bench``). The Spark scan benchmark (bench/spark_bench.
 needs the spark group (synced into the bench environment too) and a Java runtime.
 A benchmark that cannot run leaves a note in its section instead of figures.
 
-``python -m bench --spark-only`` (``make bench BENCH_ARGS=--spark-only``) runs only
-the Spark scan benchmark and replaces only its section of docs/benchmarks.md.
+``python -m bench --only audit|streams|spark`` (``make bench BENCH_ARGS="--only audit"``;
+``--spark-only`` is ``--only spark``) runs only that benchmark and replaces only its
+section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -107,6 +108,31 @@ def spark_section() -> list[str]:
         ]
 
 
+def generator_section(module: str, title: str) -> list[str]:
+    """A section produced by ``bench.<module>.main(progress)`` (a generator of lines)."""
+    progress(f"{title} benchmark")
+    try:
+        lines = list(importlib.import_module(f"bench.{module}").main(progress))
+    except Exception as exc:  # keep the other sections' figures
+        traceback.print_exc()
+        return [*section_header(title), f"Not run: it failed ({type(exc).__name__}: {exc}).", ""]
+    if lines and lines[0].startswith("## "):
+        return [*section_header(lines[0][3:].strip()), *lines[4:]]
+    return lines
+
+
+def audit_section() -> list[str]:
+    return generator_section("audit_bench", "Audit log")
+
+
+def streams_section() -> list[str]:
+    return generator_section("streams_bench", "Streams")
+
+
+#: Sections that ``python -m bench --only NAME`` runs alone, updating only that section.
+ALONE = {"spark": spark_section, "audit": audit_section, "streams": streams_section}
+
+
 def replace_section(text: str, section: list[str]) -> str:
     """``text`` with the section titled ``section[0]`` replaced, or added before the end."""
     lines = text.splitlines()
@@ -125,8 +151,8 @@ def replace_section(text: str, section: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def spark_only() -> int:
-    section = spark_section()
+def only(name: str) -> int:
+    section = ALONE[name]()
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n\n"
     DOCS.write_text(replace_section(text, section), encoding="utf-8")
     print("\n".join(section))
@@ -135,12 +161,26 @@ def spark_only() -> int:
 
 
 def main() -> int:
-    if "--spark-only" in sys.argv[1:]:
-        return spark_only()
+    args = sys.argv[1:]
+    if "--spark-only" in args:
+        return only("spark")
+    if "--only" in args and args.index("--only") + 1 < len(args):
+        name = args[args.index("--only") + 1]
+        if name not in ALONE:
+            print(f"--only takes one of: {', '.join(ALONE)}", file=sys.stderr)
+            return 2
+        return only(name)
     started = time.perf_counter()
     started_at = today()
     vault_lines, vault_ok = vault_section()
-    sections = [vault_lines, http_section(), detect_section(), spark_section()]
+    sections = [
+        vault_lines,
+        audit_section(),
+        streams_section(),
+        http_section(),
+        detect_section(),
+        spark_section(),
+    ]
     lines = [
         "# Benchmarks",
         "",

@@ -132,11 +132,11 @@ def _check_one(
     if not isinstance(subject, str):
         raise InvalidArgumentError("subject must be a string")
     check_subject_id(subject)
-    streams = [c.key for c in ctx.policy.leaves() if c.is_stream]
     cat = ctx.policy.categories.get(str(key))
-    if cat is None or not cat.is_leaf:
-        raise UnknownCategoryError(str(key), streams)
-    if not cat.is_stream:
+    if cat is None or not cat.is_leaf or not cat.is_stream:
+        streams = [c.key for c in ctx.policy.leaves() if c.is_stream]
+        if cat is None or not cat.is_leaf:
+            raise UnknownCategoryError(str(key), streams)
         raise InvalidArgumentError(
             f"{cat.key!r} holds one current value, not a stream; streams: {', '.join(streams)}"
         )
@@ -262,16 +262,18 @@ def _record(ctx: VaultContext, batch: list[Any], actor: str) -> RecordReceipt:
         ]
         if rows:
             ctx.store.prepare_event_months(conn, {month_of(r["at"]) for r in rows})
-            conn.execute(pi_events.insert(), rows)
         counts: dict[str, dict[str, int]] = {}
         for c in fresh:
             per = counts.setdefault(c.subject, {})
             per[c.category.key] = per.get(c.category.key, 0) + 1
-        for subject, per in sorted(counts.items()):
-            entry = ctx.audit_row(
+        entries = [
+            ctx.audit_row(
                 actor, AuditAction.RECORD, {"events": per}, tag=persons[subject].audit_tag
             )
-            ctx.store.statements.write(conn, audit_entry=entry)
+            for subject, per in sorted(counts.items())
+        ]
+        # The compiled statements on the driver connection: a batch is two executemany.
+        ctx.store.statements.write(conn, events=rows, audit_entries=entries)
     notes = {c.category.key: c.note for c in fresh if c.note}
     return RecordReceipt(len(fresh), duplicates, notes)
 

@@ -67,11 +67,7 @@ def assign_indexes(conn: Connection, first_id: int, last_id: int, start: int) ->
         .where(audit_log.c.idx.is_(None), audit_log.c.id.between(first_id, last_id))
         .subquery()
     )
-    statement = (
-        update(audit_log)
-        .where(audit_log.c.id == ordered.c.id)
-        .values(idx=ordered.c.place)
-    )
+    statement = update(audit_log).where(audit_log.c.id == ordered.c.id).values(idx=ordered.c.place)
     return int(conn.execute(statement).rowcount)
 
 

@@ -192,6 +192,7 @@ class Statements:
         values: Sequence[Mapping[str, Any]] = (),
         events: Sequence[Mapping[str, Any]] = (),
         audit_entry: Mapping[str, Any] | None = None,
+        audit_entries: Sequence[Mapping[str, Any]] = (),
         commit: bool = False,
     ) -> None:
         """Insert a new person, upsert values, append an audit entry, and with ``commit``
@@ -205,4 +206,6 @@ class Statements:
             steps.append(Step(self._insert_event, events, many=True))
         if audit_entry is not None:
             steps.append(Step(self._insert_audit, audit_entry))
+        if audit_entries:
+            steps.append(Step(self._insert_audit, audit_entries, many=True))
         run(conn, self._dialect, steps, commit=commit)
