@@ -141,9 +141,11 @@ def test_collection_list_has_every_leaf_with_feature_purpose_and_retention(polic
             assert any(row.startswith(f"| {label}") for row in rows), label
     md = render_policy(policy, "zh-CN", "md")
     assert "| 昵称 | 注册与登录（必需） | 向您提供服务 | 注册与登录 | 帐户存续期间 |" in md
-    assert "| IP地址 | 服务日志（可选） | 向您提供服务；安全保障 | 服务日志 | 6个月（按时间记录的历史） |" in md
+    ip_row = "| IP地址 | 服务日志（可选） | 向您提供服务；安全保障 | 服务日志 |"
+    assert f"{ip_row} 6个月（按时间记录的历史） |" in md
     en = render_policy(policy, "en", "md")
-    assert "| IP address | Service logging (optional) |" in en and "| 6 months (kept as a history of records) |" in en
+    assert "| IP address | Service logging (optional) |" in en
+    assert "| 6 months (kept as a history of records) |" in en
     # group headings follow the category's source
     assert en.index("### 1.1 Information you provide") < en.index("| Nickname |")
     assert en.index("### 1.2 Information we obtain") < en.index("| Device model |")
