@@ -14,6 +14,7 @@ from typing import Any
 from pivault.core.audit_entry import AuditEntry
 from pivault.core.decide import features_needing
 from pivault.core.model import SOURCE_CLAUSE, Policy, Source
+from pivault.http.center_stream_views import StreamSummary
 from pivault.http.i18n import S, list_sep, tr
 from pivault.http.masks import full, masked, revealable
 from pivault.service.context import ConsentState, FeatureStatus
@@ -47,12 +48,18 @@ class SourceGroup:
     clause: str
     title: str
     rows: list[DataRow] = field(default_factory=list)
+    #: Streams (records over time) from this source, each linking to its page.
+    streams: list[StreamSummary] = field(default_factory=list)
 
 
 def data_groups(
-    policy: Policy, export: Mapping[str, Any], lang: str, reveal: str | None
+    policy: Policy,
+    export: Mapping[str, Any],
+    lang: str,
+    reveal: str | None,
+    streams: Iterable[StreamSummary] = (),
 ) -> list[SourceGroup]:
-    """The person's values grouped by where they came from (1.1 / 1.2 / 1.3)."""
+    """The person's values and streams grouped by where they came from (1.1 / 1.2 / 1.3)."""
     from pivault.present.policy_text import retention_text  # lazily: a rendering module
 
     groups = {s: SourceGroup(SOURCE_CLAUSE[s], tr(lang, f"source.{s.value}")) for s in SOURCE_ORDER}
@@ -79,7 +86,9 @@ def data_groups(
                 kept=retention_text(cat.retention, lang),
             )
         )
-    return [g for g in groups.values() if g.rows]
+    for summary in streams:
+        groups[policy.categories[summary.category].source].streams.append(summary)
+    return [g for g in groups.values() if g.rows or g.streams]
 
 
 def item_label(policy: Policy, item: str, lang: str) -> str:
