@@ -151,9 +151,16 @@ def test_delete_one_record_and_clear_a_range_or_all(server: Live) -> None:
         r = b.post(f"{PAGE}/clear", data=form)
         assert "n=24" in r.headers["location"]
         assert len(held(server)) == 23
-        bad = {**form, "since": "2026-11-02", "until": "2026-11-01"}
-        r = b.post(f"{PAGE}/clear", data=bad)
-        assert "done=invalid" in r.headers["location"]
+        for since, until in [
+            ("2026-11-02", "2026-11-01"),
+            ("0001-01-01", "0001-01-01"),
+            ("9999-12-31", "9999-12-31"),
+            ("2026-13-01", "2026-13-02"),
+            ("yesterday", ""),
+        ]:
+            bad = {**form, "since": since, "until": until}
+            r = b.post(f"{PAGE}/clear", data=bad)
+            assert "done=invalid" in r.headers["location"], (since, until)
         assert "未删除" in b.get(r.headers["location"]).text
         assert b.post(f"{PAGE}/clear", data={"scope": "all"}).status_code == 422
         assert b.post(f"{PAGE}/clear", data={"csrf": csrf + "x", "scope": "all"}).status_code == 403
@@ -167,3 +174,16 @@ def test_delete_one_record_and_clear_a_range_or_all(server: Live) -> None:
     deletes = [e for e in server.vault.audit_log("u1") if e.action == "delete"]
     assert [e.detail["events"] for e in deletes] == [1, 24, 23]
     assert {e.actor for e in deletes} == {"data-subject"}
+
+
+def test_the_center_deletes_only_the_persons_own_records(server: Live) -> None:
+    server.vault.record(
+        [ev(SEARCH, "2026-10-01T00:00:00Z", "外滩", "x", subject="u2")], actor="app"
+    )
+    [theirs] = server.vault.events("u2", SEARCH, purpose="service", actor="app").events
+    with _browser(server) as b:
+        csrf = _csrf(b.get(PAGE).text)
+        r = b.post(f"{PAGE}/delete", data={"csrf": csrf, "event": str(theirs.id)})
+        assert "n=0" in r.headers["location"]
+        assert b.post(f"{PAGE}/clear", data={"csrf": csrf, "scope": "all"}).status_code == 303
+    assert held(server, subject="u2") == [("2026-10-01T00:00:00.000000Z", "外滩")]

@@ -372,3 +372,76 @@ def test_ingest_read_and_delete_on_both_stores(any_server: Live) -> None:
         assert c.delete(f"{url}/{oldest}").json() == {"deleted": 1}
         assert c.delete(url, params={"since": "2026-10-01T00:01:00Z"}).json() == {"deleted": 2}
     assert [v for _, v in held(any_server)] == ["火锅 0"]
+
+
+def test_a_full_batch_over_the_general_body_limit_is_stored(server: Live) -> None:
+    """10,000 events, ~13 MB: over the general 10 MB limit, under the events limit."""
+    batch = [
+        ev(SEARCH, f"2026-10-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00Z", "搜" * 400, f"b{i}")
+        for i in range(10_000)
+    ]
+    text = "\n".join(json.dumps(e, ensure_ascii=False) for e in batch).encode()
+    assert len(text) > server.settings.max_body_bytes
+    with server.client(server.app_key) as c:
+        r = c.post("/v1/events", content=text, headers=NDJSON, timeout=60)
+    assert r.status_code == 201, r.text
+    assert r.json()["stored"] == 10_000
+    assert len(held(server)) == 10_000
+
+
+def test_a_person_deletes_only_their_own_events(server: Live) -> None:
+    server.vault.record(
+        [ev(SEARCH, "2026-10-01T00:00:00Z", "外滩", "other", subject="u2")], actor="app"
+    )
+    [theirs] = server.vault.events("u2", SEARCH, purpose="service", actor="app").events
+    with server.client(server.app_key) as c:
+        problem(c.delete(f"/v1/subjects/u1/events/{SEARCH}/{theirs.id}"), 404, "not_found")
+        assert c.delete(f"/v1/subjects/u1/events/{SEARCH}").json() == {"deleted": 0}
+    assert held(server, subject="u2") == [("2026-10-01T00:00:00.000000Z", "外滩")]
+
+
+ODD_EVENTS = [
+    None,
+    1,
+    [],
+    {},
+    {"subject": None, "category": SEARCH, "at": "2026-10-01T00:00:00Z", "value": "q"},
+    {"subject": "u1", "category": ["a"], "at": "2026-10-01T00:00:00Z", "value": "q"},
+    {"subject": "u1", "category": {"a": 1}, "at": "2026-10-01T00:00:00Z", "value": "q"},
+    {"subject": "x" * 200, "category": SEARCH, "at": "2026-10-01T00:00:00Z", "value": "q"},
+    ev(SEARCH, 1, "q"),  # type: ignore[arg-type]
+    ev(SEARCH, None, "q"),  # type: ignore[arg-type]
+    ev(SEARCH, "9999-12-31T23:59:59-14:00", "q"),
+    ev(SEARCH, "0001-01-01T00:00:00+14:00", "q"),
+    ev(SEARCH, "2026-10-01T00:00:00+99:00", "q"),
+    ev(SEARCH, "2026-10-01T00:00:00Z", None),
+    ev(SEARCH, "2026-10-01T00:00:00Z", {"q": 1}),
+    ev(SEARCH, "2026-10-01T00:00:00Z", "q", 5),  # type: ignore[arg-type]
+    ev("location.city", "2026-10-01T00:00:00Z", {"lat": 1e999, "lon": 0}),
+    ev("location.city", "2026-10-01T00:00:00Z", {"lat": 91, "lon": 0}),
+    ev("location.city", "2026-10-01T00:00:00Z", "31.2,121.4"),
+    ev("communication_log", "2026-10-01T00:00:00Z", {"counterpart": "wxid_a", "duration_s": 1e999}),
+    ev("communication_log", "2026-10-01T00:00:00Z", {"counterpart": "wxid_a", "duration_s": -1}),
+    ev("communication_log", "2026-10-01T00:00:00Z", {"counterpart": "wxid_a", "content": "hi"}),
+    ev("device.battery", "2026-10-01T00:00:00Z", "full"),
+]
+
+
+@pytest.mark.parametrize("index", range(len(ODD_EVENTS)))
+def test_odd_events_are_4xx_never_500(server: Live, index: int) -> None:
+    server.vault.grant("u1", "communication_log", channel="app")
+    body = json.dumps([GOOD, ODD_EVENTS[index]])
+    with server.client(server.app_key) as c:
+        r = c.post("/v1/events", content=body.encode(), headers=JSON)
+    assert 400 <= r.status_code < 500, r.text
+    assert r.headers["content-type"] == PROBLEM
+    assert held(server) == []
+
+
+def test_times_out_of_range_in_queries_are_400(server: Live) -> None:
+    with server.client(server.app_key) as c:
+        url = f"/v1/subjects/u1/events/{SEARCH}"
+        for since in ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"):
+            r = c.get(url, params={"purpose": "service", "since": since})
+            assert "out of range" in problem(r, 400, "invalid_argument")["detail"]
+            problem(c.delete(url, params={"until": since}), 400, "invalid_argument")

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from pivault.core.codec import to_json_value
-from pivault.core.errors import EventBatchError, InvalidArgumentError
+from pivault.core.errors import EventBatchError, InvalidArgumentError, PivaultError
 from pivault.core.model import Policy
 from pivault.http.deps import RIGHTS_PURPOSE, Client, Svc, claim
 from pivault.http.problems import (
@@ -128,25 +128,36 @@ def parse_batch(body: bytes, content_type: str) -> tuple[list[Any], list[int] | 
     return parsed, None
 
 
-def _unencodable(events: Sequence[Any]) -> list[tuple[int, str]]:
-    """Events holding text that is not Unicode (lone surrogates): refused, not stored."""
+def _unstorable(events: Sequence[Any]) -> list[tuple[int, str]]:
+    """Events the vault cannot even look at: text that is not Unicode (lone surrogates),
+    a time whose UTC would be outside years 1–9999. Refused here, by index."""
     bad = []
     for i, event in enumerate(events):
         try:
             json.dumps(event, ensure_ascii=False).encode("utf-8")
         except (UnicodeEncodeError, ValueError, RecursionError):
             bad.append((i, "holds text that is not valid Unicode"))
+            continue
+        if isinstance(event, dict) and "at" in event:
+            try:
+                parse_time(event["at"])
+            except OverflowError:
+                bad.append((i, "at is out of range (years 1–9999 in UTC)"))
+            except PivaultError:
+                pass  # the vault names it, with the batch's other problems
     return bad
 
 
 def claim_streams(client: ApiClient, events: Sequence[Any], policy: Policy) -> None:
     """The key may send events only of streams one of its purposes may use (403)."""
-    named = {e.get("category") for e in events if isinstance(e, dict)}
+    named: set[str] = set()
+    for e in events:
+        if isinstance(e, dict) and isinstance(e.get("category"), str):
+            named.add(e["category"])
     foreign = sorted(
         key
         for key in named
-        if isinstance(key, str)
-        and key in policy.categories
+        if key in policy.categories
         and policy.categories[key].is_stream
         and not client.purposes & policy.allowed.get(key, frozenset())
     )
@@ -183,7 +194,7 @@ async def ingest(request: Request, client: Client, svc: Svc) -> dict[str, Any]:
 
     def run() -> dict[str, Any]:
         events, lines = parse_batch(body, content_type)
-        bad = _unencodable(events)
+        bad = _unstorable(events)
         if bad:
             raise _by_line(EventBatchError(bad), lines)
         claim_streams(client, events, policy)
@@ -201,7 +212,12 @@ async def ingest(request: Request, client: Client, svc: Svc) -> dict[str, Any]:
 
 
 def _time(raw: str | None, what: str) -> datetime | None:
-    return None if raw is None else parse_time(raw, what)
+    if raw is None:
+        return None
+    try:
+        return parse_time(raw, what)
+    except OverflowError:
+        raise InvalidArgumentError(f"{what} is out of range (years 1–9999 in UTC)") from None
 
 
 def _range(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:

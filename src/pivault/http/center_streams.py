@@ -163,7 +163,10 @@ def _days(session: CenterSession, since: str, until: str) -> tuple[datetime, dat
         return None
     if last < first:
         return None
-    return day_bounds(first, last, tz)
+    try:
+        return day_bounds(first, last, tz)
+    except OverflowError:  # 0001-01-01 or 9999-12-31 in a zone east or west of UTC
+        return None
 
 
 @router.get("/tz")
