@@ -187,3 +187,17 @@ def test_the_center_deletes_only_the_persons_own_records(server: Live) -> None:
         assert "n=0" in r.headers["location"]
         assert b.post(f"{PAGE}/clear", data={"csrf": csrf, "scope": "all"}).status_code == 303
     assert held(server, subject="u2") == [("2026-10-01T00:00:00.000000Z", "外滩")]
+
+
+def test_the_access_history_names_the_streams_recorded_and_cleared(server: Live) -> None:
+    server.vault.record([ev(SEARCH, "2026-11-01T07:00:00Z", "火锅")], actor="app")
+    with _browser(server) as b:
+        csrf = _csrf(b.get(PAGE).text)
+        b.post(f"{PAGE}/clear", data={"csrf": csrf, "scope": "all"})
+        html = b.get("/center/history").text
+    rows = re.findall(r"<tr class=\"[^\"]*\">(.*?)</tr>", html, re.S)
+    recorded = [r for r in rows if "<td>记录</td>" in r]
+    deleted = [r for r in rows if "<td>删除</td>" in r and "<td>您本人</td>" in r]
+    assert recorded and "搜索记录" in recorded[0]
+    assert deleted and "搜索记录" in deleted[0]
+    assert "火锅" not in html

@@ -6,6 +6,8 @@ installed with apt-get when missing; ``playwright install`` is not used.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -142,7 +144,8 @@ def test_download_the_export(page: object, server: Live) -> None:
         page.get_by_role("link", name="下载 ZIP 文件").click()
     path = info.value.path()
     with zipfile.ZipFile(path) as zf:
-        assert sorted(zf.namelist()) == ["export.csv", "export.json"]
+        assert sorted(zf.namelist()) == ["export.csv", "export.json", "streams.csv"]
+        streams_csv = zf.read("streams.csv").decode("utf-8-sig")
         export = json.loads(zf.read("export.json"))
         csv_text = zf.read("export.csv").decode("utf-8-sig")
     values = {d["category"]: d["value"] for d in export["data"]}
@@ -151,6 +154,13 @@ def test_download_the_export(page: object, server: Live) -> None:
     assert "biometric.voiceprint" in values
     assert "account.phone,手机号码,Mobile phone number,provided,,+8613812345678" in csv_text
     assert any(e["action"] == "collect" for e in export["access_history"])
+    assert export["streams"]["network.ip"]["events"][0]["value"] == "101.88.23.0"
+    rows = list(csv.reader(io.StringIO(streams_csv)))
+    assert rows[0] == ["category", "label_zh", "label_en", "id", "at", "value", "retention"]
+    assert any(
+        r[:3] == ["network.ip", "IP地址", "IP address"] and r[5:] == ["101.88.23.0", "P6M"]
+        for r in rows
+    )
     assert info.value.suggested_filename == "pivault-export.zip"
 
 

@@ -235,6 +235,8 @@ def history_rows(
                     outcome = tr(lang, "outcome.allowed") + " / " + outcome
         elif e.action in ("collect", "delete"):
             cats = list(d.get("categories", []))
+        elif e.action == "record":
+            cats = list(d.get("events", {}))
         elif e.action == "correct":
             cats = [d.get("category", "")]
         rows.append(
