@@ -91,7 +91,7 @@ def test_ingest_a_json_array_of_realistic_streams(server: Live) -> None:
 
 def test_ingest_ndjson_and_resent_ids_are_stored_once(server: Live) -> None:
     batch = searches(3)
-    text = "\n".join(json.dumps(e, ensure_ascii=False) for e in batch) + "\n\n"
+    text = "\ufeff" + "\r\n".join(json.dumps(e, ensure_ascii=False) for e in batch) + "\n\n"
     with server.client(server.app_key) as c:
         r = c.post("/v1/events", content=text.encode(), headers=NDJSON)
         assert r.status_code == 201, r.text

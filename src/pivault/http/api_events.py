@@ -97,7 +97,7 @@ def parse_batch(body: bytes, content_type: str) -> tuple[list[Any], list[int] | 
     media = content_type.split(";", 1)[0].strip().lower()
     if media == NDJSON:
         try:
-            text = body.decode("utf-8")
+            text = body.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError:
             raise MalformedBodyError("the NDJSON body is not UTF-8") from None
         numbered = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
