@@ -126,7 +126,12 @@ def serve(app: object) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def _live(url: str, tmp_path: Path, max_body: int = 10 * 1024 * 1024) -> Iterator[Live]:
+def _live(
+    url: str,
+    tmp_path: Path,
+    max_body: int = 10 * 1024 * 1024,
+    max_events_body: int = 32 * 1024 * 1024,
+) -> Iterator[Live]:
     clock = FakeClock()
     key = MasterKey.generate()
     vault = Vault(url, master_key=key, clock=clock)
@@ -134,7 +139,9 @@ def _live(url: str, tmp_path: Path, max_body: int = 10 * 1024 * 1024) -> Iterato
     app_key = clients.add("app", APP_PURPOSES).key
     ads_key = clients.add("ads", ADS_PURPOSES).key
     seed_person(vault)
-    settings = HttpSettings(vault_url=url, max_body_bytes=max_body)
+    settings = HttpSettings(
+        vault_url=url, max_body_bytes=max_body, max_events_body_bytes=max_events_body
+    )
     app = create_app(settings, vault=vault, policy_source=default_policy_text())
     try:
         for base in serve(app):

@@ -6,12 +6,15 @@ installed with apt-get when missing; ``playwright install`` is not used.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -141,7 +144,8 @@ def test_download_the_export(page: object, server: Live) -> None:
         page.get_by_role("link", name="下载 ZIP 文件").click()
     path = info.value.path()
     with zipfile.ZipFile(path) as zf:
-        assert sorted(zf.namelist()) == ["export.csv", "export.json"]
+        assert sorted(zf.namelist()) == ["export.csv", "export.json", "streams.csv"]
+        streams_csv = zf.read("streams.csv").decode("utf-8-sig")
         export = json.loads(zf.read("export.json"))
         csv_text = zf.read("export.csv").decode("utf-8-sig")
     values = {d["category"]: d["value"] for d in export["data"]}
@@ -150,6 +154,13 @@ def test_download_the_export(page: object, server: Live) -> None:
     assert "biometric.voiceprint" in values
     assert "account.phone,手机号码,Mobile phone number,provided,,+8613812345678" in csv_text
     assert any(e["action"] == "collect" for e in export["access_history"])
+    assert export["streams"]["network.ip"]["events"][0]["value"] == "101.88.23.0"
+    rows = list(csv.reader(io.StringIO(streams_csv)))
+    assert rows[0] == ["category", "label_zh", "label_en", "id", "at", "value", "retention"]
+    assert any(
+        r[:3] == ["network.ip", "IP地址", "IP address"] and r[5:] == ["101.88.23.0", "P6M"]
+        for r in rows
+    )
     assert info.value.suggested_filename == "pivault-export.zip"
 
 
@@ -208,3 +219,41 @@ def test_refused_links_say_why(page: object, server: Live) -> None:
     server.clock.advance(minutes=16)
     page.goto(expired)
     expect(page.get_by_role("heading", name="此链接已过期")).to_be_visible()
+
+
+def test_a_stream_page_with_its_chart_and_clearing_the_history(page: object, server: Live) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    now = server.clock.now
+    server.vault.record(
+        [
+            {
+                "subject": "u1",
+                "category": "service_log.search_history",
+                "at": (now - timedelta(hours=3 * i + 1)).isoformat(),
+                "value": f"火锅 {i}",
+            }
+            for i in range(40)
+        ],
+        actor="app",
+    )
+    page.goto(server.link())
+    page.get_by_role("link", name="使用记录").click()
+    page.get_by_role("link", name="搜索记录").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.get_by_role("heading", name="搜索记录", level=1)).to_be_visible()
+    chart = page.get_by_role("img", name="每天的记录数")
+    expect(chart).to_be_visible()
+    expect(page.locator("svg rect.bar")).to_have_count(30)
+    expect(page.locator('svg rect.bar[data-day="2026-11-01"]')).to_have_attribute("data-count", "6")
+    assert page.locator("svg rect.bar").last.bounding_box()["height"] > 0  # type: ignore[index]
+    expect(page.get_by_text("时间按 Asia/Shanghai (UTC+08:00) 显示")).to_be_visible()
+    expect(page.locator("tr[data-event]")).to_have_count(40)
+    expect(page.locator("tr[data-event] td").first).to_have_text("2026-11-01 15:00:00")
+    shot(page, "center-stream-search-history")
+    page.get_by_role("button", name="清除全部搜索记录").click()
+    expect(page.get_by_role("status")).to_have_text("已删除 40 条记录。")
+    expect(page.get_by_text("没有记录。")).to_be_visible()
+    result = server.vault.events("u1", "service_log.search_history", purpose="service", actor="app")
+    assert result.events == []

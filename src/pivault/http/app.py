@@ -21,11 +21,20 @@ from fastapi.staticfiles import StaticFiles
 
 from pivault import __version__
 from pivault.crypto.master_key import MasterKey, default_key_path
-from pivault.http import api_audit, api_data, api_people, center_actions, center_pages, problems
+from pivault.http import (
+    api_audit,
+    api_data,
+    api_events,
+    api_people,
+    center_actions,
+    center_pages,
+    center_streams,
+    problems,
+)
 from pivault.http.center_base import html_error
 from pivault.http.deps import Services, Svc, call_limiter, document_api_key
 from pivault.http.metrics import Metrics
-from pivault.http.middleware import BodyGuard, Observe
+from pivault.http.middleware import EVENTS_PATH, BodyGuard, Observe
 from pivault.http.sequencer import run_sequencer
 from pivault.http.settings import HttpSettings
 from pivault.service.clients import ApiClients
@@ -110,16 +119,22 @@ def create_app(
     )
     problems.install(app, html_error)
     app.include_router(api_data.router)
+    app.include_router(api_events.router)
     app.include_router(api_people.router)
     app.include_router(api_audit.router)
     app.include_router(center_pages.router)
     app.include_router(center_actions.router)
+    app.include_router(center_streams.router)
     app.mount(
         "/center/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"
     )
     _add_operations(app)
     document_api_key(app, [api_data.router, api_people.router, api_audit.router])
-    app.add_middleware(BodyGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyGuard,
+        max_body_bytes=settings.max_body_bytes,
+        path_limits={EVENTS_PATH: settings.max_events_body_bytes},
+    )
     app.add_middleware(Observe, metrics=metrics)
     return app
 

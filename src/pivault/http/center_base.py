@@ -6,9 +6,12 @@ headers that keep it out of caches and other sites' frames, and a strict CSP.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -21,6 +24,23 @@ from pivault.http.problems import CsrfError, SessionEndedError
 
 SESSION_COOKIE = "pivault_session"
 LANG_COOKIE = "pivault_lang"
+#: The person's time zone for times on the pages (an IANA name), like the language.
+TZ_COOKIE = "pivault_tz"
+DEFAULT_TZ = "Asia/Shanghai"
+#: Offered in the time-zone menu; any IANA name works in the cookie.
+TZ_CHOICES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "UTC",
+)
+_TZ_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}")
 CENTER = "/center"
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -30,6 +50,7 @@ templates.env.lstrip_blocks = True
 NAV = (
     ("data", "/center/data"),
     ("permissions", "/center/permissions"),
+    ("streams", "/center/streams"),
     ("history", "/center/history"),
     ("download", "/center/download"),
     ("policy", "/center/policy"),
@@ -53,12 +74,29 @@ def lang_of(request: Request) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
+@functools.lru_cache(maxsize=64)
+def zone(name: str) -> ZoneInfo | None:
+    """The zone of an IANA name, or None for a name that is not one."""
+    if len(name) > 64 or not _TZ_NAME.fullmatch(name):
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def tz_of(request: Request) -> str:
+    name = request.cookies.get(TZ_COOKIE, DEFAULT_TZ)
+    return name if zone(name) is not None else DEFAULT_TZ
+
+
 @dataclass(frozen=True)
 class CenterSession:
     subject: str
     token: str
     csrf: str
     lang: str
+    tz: str = DEFAULT_TZ
 
 
 def center_session(request: Request, svc: Annotated[Services, Depends(services)]) -> CenterSession:
@@ -67,7 +105,9 @@ def center_session(request: Request, svc: Annotated[Services, Depends(services)]
     subject = svc.links.subject_of(token) if token else None
     if subject is None:
         raise SessionEndedError("no live privacy-center session")
-    return CenterSession(subject, token, svc.links.csrf_token(token), lang_of(request))
+    return CenterSession(
+        subject, token, svc.links.csrf_token(token), lang_of(request), tz_of(request)
+    )
 
 
 Session = Annotated[CenterSession, Depends(center_session)]

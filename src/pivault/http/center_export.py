@@ -53,11 +53,37 @@ def export_csv(export: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+STREAM_COLUMNS = ("category", "label_zh", "label_en", "id", "at", "value", "retention")
+
+
+def streams_csv(export: dict[str, Any]) -> str:
+    """One row per event of every stream, oldest first (times in UTC)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(STREAM_COLUMNS)
+    for category, stream in sorted(export.get("streams", {}).items()):
+        for event in stream["events"]:
+            writer.writerow(
+                [
+                    category,
+                    stream["label"].get("zh-CN", ""),
+                    stream["label"].get("en", ""),
+                    event["id"],
+                    event["at"],
+                    _cell(event["value"]),
+                    stream["retention"] or "",
+                ]
+            )
+    return out.getvalue()
+
+
 def export_zip(export: dict[str, Any]) -> bytes:
-    """``export.json`` (everything) and ``export.csv`` (one row per value), UTF-8."""
+    """``export.json`` (everything), ``export.csv`` (one row per value) and
+    ``streams.csv`` (one row per event of the records over time), UTF-8."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("export.json", json.dumps(export, ensure_ascii=False, indent=2))
         # A BOM so that spreadsheet programs read the Chinese labels as UTF-8.
         zf.writestr("export.csv", "\ufeff" + export_csv(export))
+        zf.writestr("streams.csv", "\ufeff" + streams_csv(export))
     return buf.getvalue()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pivault.http.center_base import CENTER, Session, render, secure
+from pivault.http.center_base import CENTER, DEFAULT_TZ, Session, render, secure, zone
 from pivault.http.center_export import export_zip
+from pivault.http.center_stream_views import stream_summaries
 from pivault.http.center_views import (
     change_message,
     consent_rows,
@@ -38,6 +39,8 @@ def my_data(
 ) -> HTMLResponse:
     policy, lang = svc.vault.policy, session.lang
     export = svc.vault.export(session.subject)
+    tz = zone(session.tz) or zone(DEFAULT_TZ)
+    assert tz is not None
     message = error = ""
     if cat is not None and cat in policy.categories and done in ("corrected", "deleted"):
         message = tr(lang, f"done.{done}", label=item_label(policy, cat, lang))
@@ -50,7 +53,9 @@ def my_data(
         session=session,
         current="data",
         title_key="nav.data",
-        groups=data_groups(policy, export, lang, reveal),
+        groups=data_groups(
+            policy, export, lang, reveal, stream_summaries(policy, export, lang, tz)
+        ),
         message=message,
         error=error,
     )

@@ -14,6 +14,7 @@ from typing import Any
 from pivault.core.audit_entry import AuditEntry
 from pivault.core.decide import features_needing
 from pivault.core.model import SOURCE_CLAUSE, Policy, Source
+from pivault.http.center_stream_views import StreamSummary
 from pivault.http.i18n import S, list_sep, tr
 from pivault.http.masks import full, masked, revealable
 from pivault.service.context import ConsentState, FeatureStatus
@@ -47,12 +48,18 @@ class SourceGroup:
     clause: str
     title: str
     rows: list[DataRow] = field(default_factory=list)
+    #: Streams (records over time) from this source, each linking to its page.
+    streams: list[StreamSummary] = field(default_factory=list)
 
 
 def data_groups(
-    policy: Policy, export: Mapping[str, Any], lang: str, reveal: str | None
+    policy: Policy,
+    export: Mapping[str, Any],
+    lang: str,
+    reveal: str | None,
+    streams: Iterable[StreamSummary] = (),
 ) -> list[SourceGroup]:
-    """The person's values grouped by where they came from (1.1 / 1.2 / 1.3)."""
+    """The person's values and streams grouped by where they came from (1.1 / 1.2 / 1.3)."""
     from pivault.present.policy_text import retention_text  # lazily: a rendering module
 
     groups = {s: SourceGroup(SOURCE_CLAUSE[s], tr(lang, f"source.{s.value}")) for s in SOURCE_ORDER}
@@ -79,29 +86,9 @@ def data_groups(
                 kept=retention_text(cat.retention, lang),
             )
         )
-    for key, stream in export.get("streams", {}).items():
-        cat = policy.categories.get(key)
-        if cat is None or cat.value_type is None or not stream["events"]:
-            continue
-        newest = stream["events"][-1]  # the export lists a stream oldest first
-        type_name = cat.value_type.name
-        groups[cat.source].rows.append(
-            DataRow(
-                category=cat.key,
-                label=cat.label.get(lang),
-                sensitive=cat.sensitive is not None,
-                shown=masked(newest["value"], type_name, cat.key, lang),
-                revealed=False,
-                can_reveal=False,
-                can_correct=False,  # a record of what happened is deleted, not corrected
-                purposes=[
-                    policy.purposes[p].label.get(lang) for p in sorted(policy.allowed[cat.key])
-                ],
-                collected=when(newest["at"]),
-                kept=retention_text(cat.retention, lang),
-            )
-        )
-    return [g for g in groups.values() if g.rows]
+    for summary in streams:
+        groups[policy.categories[summary.category].source].streams.append(summary)
+    return [g for g in groups.values() if g.rows or g.streams]
 
 
 def item_label(policy: Policy, item: str, lang: str) -> str:
@@ -248,6 +235,8 @@ def history_rows(
                     outcome = tr(lang, "outcome.allowed") + " / " + outcome
         elif e.action in ("collect", "delete"):
             cats = list(d.get("categories", []))
+        elif e.action == "record":
+            cats = list(d.get("events", {}))
         elif e.action == "correct":
             cats = [d.get("category", "")]
         rows.append(

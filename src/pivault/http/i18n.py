@@ -15,6 +15,7 @@ S: dict[str, Text] = {
     "nav.lang": Text("语言", "Language"),
     "nav.data": Text("我的信息", "My data"),
     "nav.permissions": Text("授权管理", "Permissions"),
+    "nav.streams": Text("使用记录", "Activity records"),
     "nav.history": Text("访问记录", "Access history"),
     "nav.download": Text("下载我的信息", "Download my data"),
     "nav.policy": Text("隐私政策", "Privacy policy"),
@@ -61,6 +62,56 @@ S: dict[str, Text] = {
     ),
     "done.corrected": Text("已更正：{label}", "Corrected: {label}"),
     "done.deleted": Text("已删除：{label}", "Deleted: {label}"),
+    "session": Text("{counterpart} · 时长 {duration}", "{counterpart} · {duration}"),
+    "duration.h": Text("{h} 小时 {m} 分 {s} 秒", "{h} h {m} min {s} s"),
+    "duration.m": Text("{m} 分 {s} 秒", "{m} min {s} s"),
+    "duration.s": Text("{s} 秒", "{s} s"),
+    # ---- records over time (streams) ---------------------------------------
+    "streams.section": Text("按时间记录的信息", "Records over time"),
+    "streams.intro": Text(
+        "您使用服务时我们按时间记录的信息，例如搜索记录、网络信息和通讯日志。"
+        "您可以查看每一条记录，删除其中一条，或清除一段时间或全部的记录。",
+        "What we record over time while you use our services, such as your search history, "
+        "network information and communication log. You can see every record, delete one, or "
+        "clear a period or all of it.",
+    ),
+    "streams.empty": Text("我们没有按时间记录您的任何信息。", "We hold no records over time."),
+    "streams.count": Text("{n} 条记录", "{n} records"),
+    "streams.latest": Text("最近一条：{at}", "latest: {at}"),
+    "streams.all": Text("查看全部使用记录", "See all activity records"),
+    "stream.back": Text("返回使用记录", "Back to activity records"),
+    "stream.kept": Text("保存期限：{kept}", "Kept for: {kept}"),
+    "stream.chart": Text("过去 30 天的记录数", "Records in the last 30 days"),
+    "stream.chart_summary": Text(
+        "{first} 至 {last} 每天的记录数：共 {n} 条，最多的一天 {max} 条。",
+        "Records per day from {first} to {last}: {n} in all, at most {max} in a day.",
+    ),
+    "stream.day": Text("{day}：{n} 条", "{day}: {n}"),
+    "stream.records": Text("记录（最新的在前）", "Records (newest first)"),
+    "stream.tz": Text("时间按 {tz} 显示", "Times are shown in {tz}"),
+    "stream.tz_apply": Text("更改时区", "Change time zone"),
+    "stream.show_all": Text("显示完整内容", "Show the values"),
+    "stream.page": Text("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
+    "stream.pages": Text("翻页", "Pages"),
+    "stream.newer": Text("较新的记录", "Newer"),
+    "stream.older": Text("较早的记录", "Older"),
+    "stream.empty": Text("没有记录。", "No records."),
+    "stream.delete_one": Text("删除 {at} 的记录", "Delete the record of {at}"),
+    "stream.clear": Text("清除记录", "Clear this history"),
+    "stream.clear_intro": Text(
+        "清除后记录会被永久删除，无法恢复。日期按上面的时区计算，包含起止两天。",
+        "Cleared records are deleted for good. Dates are days in the time zone above, both "
+        "included.",
+    ),
+    "stream.clear_all": Text("清除全部{label}", "Clear all of {label}"),
+    "stream.clear_range": Text("清除这段时间的记录", "Clear this period"),
+    "stream.from": Text("开始日期", "From"),
+    "stream.to": Text("结束日期", "To"),
+    "stream.deleted": Text("已删除 {n} 条记录。", "Deleted {n} records."),
+    "stream.range_invalid": Text(
+        "未删除：请选择正确的日期范围（开始日期不晚于结束日期）。",
+        "Nothing deleted: please choose a valid range (the start no later than the end).",
+    ),
     # ---- permissions -------------------------------------------------------
     "perm.intro": Text(
         "您可以随时开启或关闭以下授权。关闭只影响依赖该授权的功能，其他功能照常使用。",

@@ -4,8 +4,9 @@ Each value type is masked by the rule of :mod:`pivault.detect.masks` for the
 matching entity, so the center shows what redaction would: a mainland mobile
 number keeps its first three and last four digits (138****5678), a name its
 surname (张*, 欧阳**), an e-mail address its first letter and domain, an IP
-address its network part, coordinates two decimals (about 1 km); other text its
-first quarter. Binary values (photos, voiceprint templates) are never shown,
+address its network part, coordinates two decimals (about 1 km); a communication
+session its counterpart's first four and last two characters and the duration; other
+text its first quarter. Binary values (photos, voiceprint templates) are never shown,
 only described; the download has them in full.
 """
 
@@ -37,6 +38,24 @@ def _geo(value: Any) -> str:
     return mask_value(Entity.GPS, f"{float(value.get('lat', 0))}, {float(value.get('lon', 0))}")
 
 
+def duration(seconds: Any, lang: str) -> str:
+    """'1 分 3 秒' / '1 min 3 s' (hours when there are some)."""
+    total = int(seconds) if isinstance(seconds, int | float) else 0
+    h, rest = divmod(max(total, 0), 3600)
+    m, s = divmod(rest, 60)
+    if h:
+        return tr(lang, "duration.h", h=h, m=m, s=s)
+    return tr(lang, "duration.m", m=m, s=s) if m else tr(lang, "duration.s", s=s)
+
+
+def _session(value: Any, lang: str, *, hide: bool) -> str:
+    if not isinstance(value, dict):
+        return STAR * 2
+    counterpart = str(value.get("counterpart", ""))
+    shown = mask_alnum(counterpart, 4, 2) if hide else counterpart
+    return tr(lang, "session", counterpart=shown, duration=duration(value.get("duration_s"), lang))
+
+
 def describe_binary(value: Any, type_name: str, lang: str) -> str:
     size = len(value) if isinstance(value, bytes | bytearray) else binary_json_size(value)
     if type_name == "image":
@@ -55,6 +74,8 @@ def masked(value: Any, type_name: str, category: str, lang: str) -> str:
         return tr(lang, "json_items", n=n)
     if type_name == "geo_point":
         return _geo(value)
+    if type_name == "comm_session":
+        return _session(value, lang, hide=True)
     if type_name in ("enum", "boolean"):
         return str(value)
     text = str(value)
@@ -83,6 +104,8 @@ def full(value: Any, type_name: str, lang: str) -> str:
         return value[3:]
     if type_name == "geo_point" and isinstance(value, dict):
         return f"{value.get('lat')}, {value.get('lon')}"
+    if type_name == "comm_session":
+        return _session(value, lang, hide=False)
     if isinstance(value, str):
         return value
     text = json.dumps(value, ensure_ascii=False, indent=1)

@@ -1,8 +1,9 @@
 """ASGI middleware: body limits and content types, then metrics, access log and last resort.
 
-* :class:`BodyGuard` reads a request body (at most ``max_body_bytes``) before the
-  application sees it, and refuses bodies of the wrong media type, so no route has
-  to care: 413 and 415 as problem+json.
+* :class:`BodyGuard` reads a request body (at most ``max_body_bytes``, or the path's
+  own limit: event batches at ``POST /v1/events`` have theirs) before the application
+  sees it, and refuses bodies of the wrong media type, so no route has to care: 413
+  and 415 as problem+json.
 * :class:`Observe` times every request for the metrics and writes one access-log
   line naming the route TEMPLATE (``/v1/subjects/{subject}/read``), never the raw
   path or query, which can hold subject ids and link tokens. An unexpected
@@ -15,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,10 +24,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pivault.http.metrics import Metrics
 from pivault.http.problems import PROBLEM_JSON, TYPE_BASE
 
+#: Event batches (JSON arrays or NDJSON) have their own body limit and media types.
+EVENTS_PATH = "/v1/events"
+
 log = logging.getLogger("pivault.http")
 
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-#: Media types accepted per URL prefix.
+#: Media types accepted at exact paths (checked first), then per URL prefix.
+_PATH_MEDIA = {EVENTS_PATH: ("application/json", "application/x-ndjson")}
 _MEDIA = (
     ("/v1/", ("application/json",)),
     ("/center/", ("application/x-www-form-urlencoded",)),
@@ -51,18 +56,24 @@ async def send_problem(send: Send, status: int, code: str, detail: str, title: s
 
 
 class BodyGuard:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    """``path_limits``: exact paths with their own body limit (``/v1/events``)."""
+
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, path_limits: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max = max_body_bytes
+        self.path_limits = dict(path_limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
             await self.app(scope, receive, send)
             return
+        limit = self.path_limits.get(scope["path"], self.max)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         declared = headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max):
-            await self._too_large(send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._too_large(send, limit)
             return
         chunks: list[bytes] = []
         size = 0
@@ -73,8 +84,8 @@ class BodyGuard:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max:
-                await self._too_large(send)
+            if size > limit:
+                await self._too_large(send, limit)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -99,17 +110,19 @@ class BodyGuard:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send) -> None:
+    async def _too_large(self, send: Send, limit: int) -> None:
         await send_problem(
             send,
             413,
             "body_too_large",
-            f"the request body is larger than {self.max} bytes",
+            f"the request body is larger than {limit} bytes",
             "Request body too large",
         )
 
     @staticmethod
     def _expected(path: str) -> str:
+        if path in _PATH_MEDIA:
+            return " or ".join(_PATH_MEDIA[path])
         for prefix, types in _MEDIA:
             if path.startswith(prefix):
                 return " or ".join(types)
@@ -118,6 +131,8 @@ class BodyGuard:
     @staticmethod
     def _media_ok(path: str, content_type: str) -> bool:
         media = content_type.split(";", 1)[0].strip().lower()
+        if path in _PATH_MEDIA:
+            return media in _PATH_MEDIA[path]
         for prefix, types in _MEDIA:
             if path.startswith(prefix):
                 return media in types

@@ -26,6 +26,7 @@ from pivault.core.errors import (
     ConsentRequiredError,
     DecryptionError,
     DetectionError,
+    EventBatchError,
     InvalidArgumentError,
     MasterKeyError,
     PivaultError,
@@ -102,6 +103,20 @@ class CsrfError(HttpProblem):
     code = "csrf_invalid"
 
 
+class EventLinesError(EventBatchError):
+    """An NDJSON batch refused: ``problems`` are (line number, 1-based; reason)."""
+
+
+class TooManyEventsError(HttpProblem):
+    """A batch of more events than one request may carry (``limit`` says how many)."""
+
+    code = "too_many_events"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"a batch holds at most {limit} events; send the rest in more requests")
+        self.limit = limit
+
+
 #: The HTTP status of every pivault error (nearest class in the MRO wins).
 STATUS_BY_ERROR: dict[type[PivaultError], int] = {
     PivaultError: 500,
@@ -116,6 +131,7 @@ STATUS_BY_ERROR: dict[type[PivaultError], int] = {
     UndeclaredFieldError: 422,
     ConsentRequiredError: 409,
     ValueValidationError: 422,
+    EventBatchError: 422,
     InvalidArgumentError: 400,
     SubjectErasedError: 410,
     DetectionError: 422,
@@ -129,6 +145,7 @@ STATUS_BY_ERROR: dict[type[PivaultError], int] = {
     RequestFieldsError: 422,
     UnsupportedMediaTypeError: 415,
     BodyTooLargeError: 413,
+    TooManyEventsError: 413,
     NotFoundError: 404,
     SessionEndedError: 401,
     CsrfError: 403,
@@ -154,6 +171,55 @@ _FIXED_DETAIL: dict[type[PivaultError], str] = {
     UnknownSubjectError: "no such person in this vault",
     SubjectErasedError: "this person cancelled their account; their data was destroyed",
 }
+
+
+#: The problem+json body, for OpenAPI ``responses``.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string", "examples": [TYPE_BASE + "invalid_events"]},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "invalid_events: every bad event, by index (JSON) or line (NDJSON)",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "index": {"type": "integer"},
+                    "line": {"type": "integer"},
+                    "reason": {"type": "string"},
+                },
+            },
+        },
+        "limit": {"type": "integer", "description": "too_many_events: the largest batch"},
+        "reason": {"type": "string"},
+    },
+}
+_PROBLEM_CODES = {
+    400: "malformed_json, invalid_argument (e.g. a time without zone)",
+    401: "not_authenticated",
+    403: "actor_not_authorized (a purpose or stream the key may not claim)",
+    404: "unknown_subject, not_found",
+    410: "subject_erased",
+    413: "body_too_large, too_many_events",
+    415: "unsupported_media_type",
+    422: "invalid_events (with errors), invalid_request, unknown_category, unknown_purpose",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for problem+json errors of these statuses."""
+    return {
+        status: {
+            "description": f"{_TITLES.get(status, 'Error')}: {_PROBLEM_CODES.get(status, '')}",
+            "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
+        }
+        for status in statuses
+    }
 
 
 def status_of(exc: PivaultError) -> int:
@@ -200,10 +266,21 @@ def problem_for(exc: PivaultError) -> JSONResponse:
         extra["consent_items"] = exc.consent_items
     if isinstance(exc, PurposeNotClaimableError):
         extra["reason"] = exc.code
+    if isinstance(exc, TooManyEventsError):
+        extra["limit"] = exc.limit
+    detail = detail_of(exc)
+    if isinstance(exc, EventBatchError):
+        # Each reason names the event's place, category and what is wrong, never its value.
+        where = "line" if isinstance(exc, EventLinesError) else "index"
+        extra["errors"] = [{where: i, "reason": why} for i, why in exc.problems]
+        detail = (
+            f"the batch was refused, nothing stored: {len(exc.problems)} bad event(s), "
+            "each listed in errors"
+        )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if status >= 500:
         log.error("request failed: %s (%s)", type(exc).__name__, exc.code)
-    return problem(status, exc.code, detail_of(exc), headers=headers, **extra)
+    return problem(status, exc.code, detail, headers=headers, **extra)
 
 
 def validation_problem(exc: RequestValidationError) -> PivaultError:
