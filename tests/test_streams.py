@@ -311,3 +311,26 @@ def test_events_span_monthly_partitions_and_old_months_are_dropped(
         engine.dispose()
         left = vault.events("u1", "network.ip", purpose="security", actor="app").events
         assert [e.at[:7] for e in left] == ["2026-03"]
+
+
+def test_times_past_the_calendar_and_unknown_names_get_clear_errors(streams: Vault) -> None:
+    far = ev("network.ip", "1.2.3.4", at="9999-12-31T23:59:59-14:00")
+    with pytest.raises(EventBatchError, match="outside the years"):
+        streams.record([far], actor="app")
+    with pytest.raises(EventBatchError) as info:
+        streams.record([ev("service_log.nope", "x")], actor="app")
+    assert "valid categories" in info.value.problems[0][1]
+    assert "categorys" not in str(info.value)
+
+
+def test_a_refusal_names_every_bad_event_of_the_batch_at_once(streams: Vault) -> None:
+    streams.record([ev("service_log.search_history", "咖啡", id="evt-1")], actor="app")
+    batch = [
+        ev("network.ip", "not an ip"),
+        ev("location.precise.device", {"lat": 31.2, "lon": 121.4}),  # needs consent
+        ev("service_log.search_history", "火锅", id="evt-1"),  # other content, same id
+        ev("service_log.search_history", "电影"),
+    ]
+    with pytest.raises(EventBatchError) as info:
+        streams.record(batch, actor="app")
+    assert [i for i, _ in info.value.problems] == [0, 1, 2]

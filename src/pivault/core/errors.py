@@ -120,6 +120,8 @@ class UnknownNameError(PivaultError):
     """
 
     kind: str = "name"
+    #: The plural of ``kind`` in messages ("valid categories", not "valid categorys").
+    kinds: str = "names"
     code = "unknown_name"
 
     def __init__(self, name: str, choices: Iterable[str]) -> None:
@@ -129,7 +131,7 @@ class UnknownNameError(PivaultError):
         more = f" … ({len(self.choices)} in all)" if len(self.choices) > 40 else ""
         hint = did_you_mean(name, self.choices)
         super().__init__(
-            f"unknown {self.kind} {name!r}{hint}; valid {self.kind}s: {shown or '(none)'}{more}"
+            f"unknown {self.kind} {name!r}{hint}; valid {self.kinds}: {shown or '(none)'}{more}"
         )
 
 
@@ -140,6 +142,7 @@ class UnknownSubjectError(UnknownNameError):
     """
 
     kind = "subject"
+    kinds = "subjects"
     code = "unknown_subject"
 
     def __init__(self, name: str, choices: Iterable[str] = ()) -> None:
@@ -154,6 +157,7 @@ class UnknownCategoryError(UnknownNameError):
     """Raised when a data category key is not declared by the policy."""
 
     kind = "category"
+    kinds = "categories"
     code = "unknown_category"
 
 
@@ -161,6 +165,7 @@ class UnknownFeatureError(UnknownNameError):
     """Raised when a feature key is not declared by the policy."""
 
     kind = "feature"
+    kinds = "features"
     code = "unknown_feature"
 
 
@@ -168,6 +173,7 @@ class UnknownPurposeError(UnknownNameError):
     """Raised when a purpose key is not declared by the policy."""
 
     kind = "purpose"
+    kinds = "purposes"
     code = "unknown_purpose"
 
 
@@ -175,6 +181,7 @@ class UnknownActorError(UnknownNameError):
     """Raised when an actor (a calling service) is not registered in the vault."""
 
     kind = "actor"
+    kinds = "actors"
     code = "unknown_actor"
 
 
@@ -182,6 +189,7 @@ class UnknownConsentItemError(UnknownNameError):
     """Raised when a consent item is neither a consent-based purpose nor a sensitive category."""
 
     kind = "consent item"
+    kinds = "consent items"
     code = "unknown_consent_item"
 
 

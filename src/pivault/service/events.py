@@ -83,7 +83,10 @@ def parse_time(raw: Any, what: str = "at") -> datetime:
             raise InvalidArgumentError(f"{what} is not an ISO-8601 time") from None
     if at.tzinfo is None:
         raise InvalidArgumentError(f"{what} has no time zone (write Z or +08:00)")
-    return at.astimezone(UTC)
+    try:
+        return at.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 is past the last representable instant
+        raise InvalidArgumentError(f"{what} is outside the years 1–9999 in UTC") from None
 
 
 def month_of(at_text: str) -> str:
@@ -231,8 +234,8 @@ def _record(ctx: VaultContext, batch: list[Any], actor: str) -> RecordReceipt:
             checked.append(_check_one(ctx, index, raw, caller.purposes, now))
         except PivaultError as exc:
             problems.append((index, str(exc)))
-    if problems:
-        raise EventBatchError(problems)
+    # The valid events are checked further (consents, re-sent ids) even when others are
+    # bad, so that the refusal names every bad event of the batch at once.
     people = sorted({c.subject for c in checked})
     with ctx.store.write_people(people) as conn:
         persons, new_rows = _people(ctx, conn, people)
