@@ -8,7 +8,7 @@ from sqlalchemy.pool import NullPool, QueuePool
 
 from pivault.http.deps import call_limiter
 from tests.http.conftest import Live
-from tests.http.test_authorization_matrix import ENDPOINTS, PUBLIC
+from tests.http.test_authorization_matrix import ENDPOINTS, PUBLIC, template_of
 
 READ = "/v1/subjects/u1/read"
 BODY = {"categories": ["account.phone"], "purpose": "service"}
@@ -55,10 +55,7 @@ def test_openapi_declares_the_bearer_scheme_on_exactly_the_keyed_routes(server: 
         "scheme": "bearer",
         "description": "An API key from `pivault clients add`.",
     }
-    keyed = {
-        (m, p.replace("/u1", "/{subject}").replace("/surveys/", "/{item}/"))
-        for m, p, *_ in ENDPOINTS
-    }
+    keyed = {(m, template_of(p)) for m, p, *_ in ENDPOINTS}
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             route = (method.upper(), path)

@@ -96,7 +96,7 @@ def _call(live: Live, key: str | None, method: str, path: str, body: Any) -> htt
         return c.request(method, path, json=body) if body is not None else c.request(method, path)
 
 
-def _template(path: str) -> str:
+def template_of(path: str) -> str:
     """The route template a concrete path of the table calls."""
     path = path.split("?", 1)[0].replace("/u1", "/{subject}").replace("/surveys/", "/{item}/")
     path = re.sub(r"/events/[^/]+", "/events/{category}", path)
@@ -138,5 +138,5 @@ def test_the_matrix_covers_every_api_route(server: Live) -> None:
     routes = {
         (m.upper(), p) for p, ops in spec["paths"].items() for m in ops if p.startswith("/v1")
     }
-    covered = {(m, _template(p)) for m, p, *_ in ENDPOINTS}
+    covered = {(m, template_of(p)) for m, p, *_ in ENDPOINTS}
     assert routes == covered | PUBLIC

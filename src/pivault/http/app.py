@@ -129,7 +129,7 @@ def create_app(
         "/center/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"
     )
     _add_operations(app)
-    document_api_key(app, [api_data.router, api_people.router, api_audit.router])
+    document_api_key(app, [api_data.router, api_people.router, api_audit.router, api_events.router])
     app.add_middleware(
         BodyGuard,
         max_body_bytes=settings.max_body_bytes,
