@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from pivault.cli.context import err, options, out
+from pivault.cli.context import err, options, out, write_output
 from pivault.core.errors import CheckpointError, ProofError, WitnessError
 from pivault.service.audit_offline import encode_leaf, verify_proof_offline
 
@@ -66,17 +66,14 @@ def checkpoint(
 ) -> None:
     """Integrate pending entries, then sign and publish the current checkpoint (to the
     database and the witness directory); print the signed note."""
-    if output is not None and not output.parent.is_dir():
+    if output is not None and not output.parent.is_dir():  # before anything is published
         raise WitnessError(f"cannot write {output}: folder {output.parent} does not exist")
     with options(ctx).open_vault(sequence=False) as vault:
         note = vault.audit.checkpoint()
         for problem in vault.audit.witness_problems:
             err.print(f"warning: {problem}", markup=False)
     if output is not None:
-        try:
-            output.write_text(note, encoding="utf-8")
-        except OSError as exc:
-            raise WitnessError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_output(output, note)
     out.print(note, end="", markup=False)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from pivault.core.errors import InvalidArgumentError
 from pivault.crypto.master_key import MasterKey, default_key_path
 from pivault.service.policy_files import load_policy
 from pivault.service.vault import Vault
@@ -59,6 +60,20 @@ class Options:
             finally:
                 if sequence:
                     vault.audit.integrate()
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a command's ``-o FILE``: a missing folder or a refused write is one clear line
+    (InvalidArgumentError), and nothing half-written is left behind."""
+    if not path.parent.is_dir():
+        raise InvalidArgumentError(f"cannot write {path}: folder {path.parent} does not exist")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise InvalidArgumentError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def options(ctx: typer.Context) -> Options:

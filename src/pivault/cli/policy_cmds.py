@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from pivault.cli.context import err, out
+from pivault.cli.context import err, out, write_output
 from pivault.core.model import DEFAULT_LANG, LANGS, Lang
 from pivault.service.policy_files import lint_policy, load_policy
 
@@ -79,7 +79,7 @@ def render(
 
     text = render_policy(load_policy(file), lang, fmt.value)
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
     else:
         out.print(text, markup=False)
 
@@ -115,6 +115,6 @@ def export(
 
     text = yaml.safe_dump(to_fides_manifest(load_policy(file)), allow_unicode=True, sort_keys=False)
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
     else:
         out.print(text, markup=False)

@@ -11,6 +11,7 @@ read, 2 for usage errors. Found values are never printed: masked samples only.
 
 from __future__ import annotations
 
+import io
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -27,7 +28,7 @@ from rich.progress import (
 )
 from rich.progress import Progress as RichProgress
 
-from pivault.cli.context import err, options, out
+from pivault.cli.context import err, options, out, write_output
 from pivault.detect import DEFAULT_MIN_SCORE
 from pivault.present.scan_html import render_scan_html
 from pivault.present.scan_json import render_scan_json
@@ -156,16 +157,17 @@ def _render(report: ScanReport, fmt: ScanFormat, output: Path | None) -> None:
         if output is None:
             out.print(render_scan_table(report))
             return
-        with output.open("w", encoding="utf-8") as fh:
-            Console(file=fh, width=160, no_color=True, highlight=False).print(
-                render_scan_table(report)
-            )
+        console = Console(
+            width=160, no_color=True, highlight=False, record=True, file=io.StringIO()
+        )
+        console.print(render_scan_table(report))
+        write_output(output, console.export_text())
     else:
         text = render_scan_json(report) if fmt is ScanFormat.json else render_scan_html(report)
         if output is None:
             typer.echo(text, nl=False)
             return
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
     err.print(f"wrote {output}", markup=False)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from pivault.cli.context import options, out
+from pivault.cli.context import options, out, write_output
 from pivault.core.decide import features_needing
 from pivault.core.errors import InvalidArgumentError
 from pivault.core.values import BINARY_TYPES
@@ -170,7 +170,7 @@ def export(
     if output is None:
         out.print(text, markup=False)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_output(output, text + "\n")
         out.print(
             f"exported {len(doc['data'])} values and {len(doc['access_history'])} "
             f"audit entries to {output}"

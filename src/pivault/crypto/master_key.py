@@ -71,9 +71,14 @@ class MasterKey:
             os.fsync(fh.fileno())
 
     @classmethod
-    def from_file(cls, path: Path) -> MasterKey:
-        """Read a key file written by :meth:`write`; a clear error for anything else."""
+    def from_file(cls, path: Path | str) -> MasterKey:
+        """Read a key file written by :meth:`write`; a clear error for anything else.
+
+        Like ssh with a private key, a key file that its group or others can read is
+        refused (``chmod 600`` it)."""
+        path = Path(path)
         try:
+            mode = path.stat().st_mode
             text = path.read_text().strip()
         except FileNotFoundError:
             raise MasterKeyError(
@@ -82,6 +87,11 @@ class MasterKey:
             ) from None
         except OSError as exc:
             raise MasterKeyError(f"cannot read master key file {path}: {exc.strerror}") from None
+        if os.name == "posix" and mode & 0o077:
+            raise MasterKeyError(
+                f"master key file {path} can be read by other users (mode {mode & 0o777:o}); "
+                f"run `chmod 600 {path}`"
+            )
         if not text.startswith(_HEADER):
             raise MasterKeyError(f"{path} is not a pivault master key file")
         try:
