@@ -204,6 +204,7 @@ def test_master_key_file_problems_are_clear(tmp_path: Path) -> None:
         MasterKey.from_file(tmp_path / "missing.key")
     bad = tmp_path / "bad.key"
     bad.write_text("hello\n")
+    bad.chmod(0o600)  # private, as a key file must be: the content is what is wrong
     with pytest.raises(MasterKeyError, match="not a pivault master key file"):
         MasterKey.from_file(bad)
     with pytest.raises(MasterKeyError, match="32 bytes"):

@@ -74,5 +74,6 @@ def test_bad_key_files_get_clear_errors(tmp_path: Path, content: str | None, mes
     path = tmp_path / "master.key"
     if content is not None:
         path.write_text(content)
+        path.chmod(0o600)  # private, as a key file must be: the content is what is wrong
     with pytest.raises(MasterKeyError, match=message):
         MasterKey.from_file(path)
