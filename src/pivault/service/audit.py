@@ -435,7 +435,8 @@ class AuditLog:
                     report.problems.append(f"{name}: {exc}")
                     continue
                 expected.setdefault(cp.size, []).append((name, cp.root))
-                report.checkpoints += 1
+            # A checkpoint is stored twice (database, witness directory): count each once.
+            report.checkpoints = len({(s, r) for s, v in expected.items() for _, r in v})
             frontier = merkle.Frontier()
             completed: list[tuple[int, int, bytes]] = []
             recomputed: dict[int, bytearray] = {}

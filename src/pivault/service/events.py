@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, select, tuple_
+from sqlalchemy import Connection, and_, delete, select, tuple_
 
 from pivault.core.audit_entry import AuditAction
 from pivault.core.decide import Decision, category_missing_consents
@@ -498,12 +498,3 @@ def export_streams(
             {"id": int(row.id), "at": row.at, "value": decode(cat.value_type.name, plain)}
         )
     return out
-
-
-def count_events(conn: Connection, subject: str) -> dict[str, int]:
-    rows = conn.execute(
-        select(pi_events.c.category, func.count())
-        .where(pi_events.c.subject == subject)
-        .group_by(pi_events.c.category)
-    ).all()
-    return {str(r[0]): int(r[1]) for r in rows}

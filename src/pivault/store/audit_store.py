@@ -115,11 +115,6 @@ def leaves(conn: Connection, *, start: int = 0, batch: int = 20_000) -> Iterator
         start = int(rows[-1].idx) + 1
 
 
-def leaf_at(conn: Connection, index: int) -> bytes | None:
-    row = conn.execute(select(audit_log.c.leaf).where(audit_log.c.idx == index)).first()
-    return None if row is None else bytes(row.leaf)
-
-
 def entries_with_tag(conn: Connection, tag: bytes) -> list[tuple[int | None, int, bytes]]:
     """(idx, id, leaf) of every entry with this subject commitment, oldest first."""
     rows = conn.execute(
